@@ -1,0 +1,52 @@
+import type { AuthTokenSpec } from '../config/resources/backend.js';
+
+/**
+ * How an AI Backend authenticates upstream, resolved at config compile time so the data
+ * plane only copies a ready header value.
+ */
+export type BackendCredential =
+  | { kind: 'static'; token: string }
+  | { kind: 'passthrough' }
+  /** The Secret is missing or unusable; `reason` names it and never holds its value. */
+  | { kind: 'unavailable'; reason: string };
+
+/** The Secret key kgateway reads the API key from. */
+export const SECRET_TOKEN_KEY = 'Authorization';
+
+export interface SecretLookup {
+  get(namespace: string, name: string): ReadonlyMap<string, string> | undefined;
+}
+
+/** SecretRef resolves in the Backend's namespace, as in kgateway. */
+export function resolveCredential(spec: AuthTokenSpec, namespace: string, secrets: SecretLookup): BackendCredential {
+  switch (spec.kind) {
+    case 'Inline':
+      return credentialFromValue(spec.inline, 'the inline token is empty');
+    case 'Passthrough':
+      return { kind: 'passthrough' };
+    case 'SecretRef': {
+      const secret = secrets.get(namespace, spec.secretName);
+      const ref = `Secret ${namespace}/${spec.secretName}`;
+      if (secret === undefined) return { kind: 'unavailable', reason: `${ref} not found` };
+      const value = secret.get(SECRET_TOKEN_KEY);
+      if (value === undefined) return { kind: 'unavailable', reason: `${ref} has no key "${SECRET_TOKEN_KEY}"` };
+      return credentialFromValue(value, `${ref} key "${SECRET_TOKEN_KEY}" is empty`);
+    }
+  }
+}
+
+function credentialFromValue(value: string, emptyReason: string): BackendCredential {
+  const token = stripBearer(value);
+  return token === '' ? { kind: 'unavailable', reason: emptyReason } : { kind: 'static', token };
+}
+
+/** Accepts `sk-…` or `Bearer sk-…` (and trailing newlines from `echo`); the prefix is re-added per provider. */
+export function stripBearer(value: string): string {
+  return value.trim().replace(/^bearer\s+/i, '').trim();
+}
+
+/** The header value: the provider's prefix (or the Backend's authHeader prefix) and the token. */
+export function formatAuthHeader(prefix: string, token: string): string {
+  if (prefix === '') return token;
+  return prefix.endsWith(' ') ? prefix + token : `${prefix} ${token}`;
+}

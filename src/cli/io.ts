@@ -1,0 +1,9 @@
+/** The process surface the commands use, passed in so tests can run them in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: Promise<void>;
+}

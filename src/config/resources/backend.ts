@@ -1,0 +1,145 @@
+import { FieldReader } from './field-reader.js';
+import type { ObjectMeta } from './kube-object.js';
+import { readMetadata } from './metadata.js';
+
+export type AuthTokenSpec =
+  | { kind: 'Inline'; inline: string }
+  | { kind: 'SecretRef'; secretName: string }
+  | { kind: 'Passthrough' };
+
+export const LLM_PROVIDERS = ['openai', 'azureopenai', 'anthropic', 'gemini', 'vertexai', 'bedrock'] as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+const IMPLEMENTED_PROVIDERS: readonly LlmProviderName[] = ['openai'];
+
+export interface LlmSpec {
+  provider: LlmProviderName;
+  authToken: AuthTokenSpec;
+  model: string | undefined;
+  /** hostOverride (v2.0) or host/port (v2.1). */
+  host: string | undefined;
+  port: number | undefined;
+  /** path.full (v2.1) or pathOverride.fullPath: replaces the provider's path. */
+  fullPath: string | undefined;
+  /** authHeader (v2.1) or authHeaderOverride: where the token goes. */
+  authHeader: { headerName: string | undefined; prefix: string | undefined } | undefined;
+}
+
+export interface StaticHost {
+  host: string;
+  port: number;
+}
+
+export type BackendResource =
+  | { kind: 'Backend'; meta: ObjectMeta; type: 'AI'; llm: LlmSpec }
+  | { kind: 'Backend'; meta: ObjectMeta; type: 'Static'; hosts: readonly StaticHost[] };
+
+const BACKEND_TYPES = ['AI', 'AWS', 'Static', 'DynamicForwardProxy', 'MCP'] as const;
+
+export function readBackend(root: FieldReader): BackendResource | undefined {
+  const meta = readMetadata(root);
+  const spec = root.object('spec');
+  const type = spec.enumOf('type', BACKEND_TYPES);
+  // The API's CEL rules, with their messages verbatim.
+  if (spec.has('ai') && type !== 'AI') spec.fail("ai backend must be nil if the type is not 'ai'", 'ai');
+  if (!spec.has('ai') && type === 'AI') spec.fail("ai backend must be specified when type is 'ai'", 'ai');
+  if (spec.has('static') && type !== 'Static') spec.fail("static backend must be nil if the type is not 'static'", 'static');
+  if (!spec.has('static') && type === 'Static') spec.fail("static backend must be specified when type is 'static'", 'static');
+  if (type === 'AI') {
+    const llm = readAiBackend(spec.object('ai'));
+    return llm === undefined ? undefined : { kind: 'Backend', meta, type, llm };
+  }
+  if (type === 'Static') {
+    const hosts = spec
+      .object('static')
+      .array('hosts', { min: 1 })
+      .map((item) => readHost(new FieldReader(item.value, item.path, root.errors)));
+    return { kind: 'Backend', meta, type, hosts };
+  }
+  if (type !== undefined) spec.fail(`backend type ${type} is not supported yet`, 'type');
+  return undefined;
+}
+
+function readHost(h: FieldReader): StaticHost {
+  return { host: h.string('host', { minLength: 1 }) ?? '', port: h.integer('port', { min: 1, max: 65535 }) ?? 0 };
+}
+
+function readAiBackend(ai: FieldReader): LlmSpec | undefined {
+  const poolFields = ['multipool', 'priorityGroups'].filter((f) => ai.has(f));
+  if (ai.has('llm') === poolFields.length > 0 || poolFields.length > 1) {
+    ai.fail('There must one and only one LLM or MultiPool can be set');
+    return undefined;
+  }
+  if (poolFields.length > 0) {
+    ai.fail('failover across pools is not supported yet; use llm', poolFields[0]);
+    return undefined;
+  }
+  return readLlm(ai.object('llm'));
+}
+
+function readLlm(llm: FieldReader): LlmSpec | undefined {
+  // v2.0 nests the provider under `provider`; v2.1 inlines it into `llm`.
+  const v20 = llm.has('provider');
+  const providerHolder = v20 ? llm.object('provider') : llm;
+  const present = LLM_PROVIDERS.filter((p) => providerHolder.has(p));
+  if (present.length !== 1) {
+    providerHolder.fail(`exactly one provider must be set (one of ${LLM_PROVIDERS.join(', ')})`);
+    return undefined;
+  }
+  const provider = present[0] as LlmProviderName;
+  if (!IMPLEMENTED_PROVIDERS.includes(provider)) {
+    providerHolder.fail(`provider ${provider} is not supported yet`, provider);
+    return undefined;
+  }
+  const config = providerHolder.object(provider);
+  const authToken = readAuthToken(config);
+  const model = config.optionalString('model', { minLength: 1 });
+
+  let host: string | undefined;
+  let port: number | undefined;
+  if (llm.has('hostOverride')) {
+    const h = readHost(llm.object('hostOverride'));
+    host = h.host;
+    port = h.port;
+  }
+  if (llm.has('host') || llm.has('port')) {
+    if (!(llm.has('host') && llm.has('port'))) llm.fail('both host and port must be set together');
+    host = llm.optionalString('host', { minLength: 1 });
+    port = llm.optionalInteger('port', { min: 1, max: 65535 });
+  }
+  const fullPath = llm.object('path').optionalString('full', { minLength: 1 }) ?? llm.object('pathOverride').optionalString('fullPath', { minLength: 1 });
+  if (fullPath !== undefined && !fullPath.startsWith('/')) llm.fail('must start with "/"', llm.has('path') ? 'path.full' : 'pathOverride.fullPath');
+  const headerField = llm.has('authHeader') ? 'authHeader' : llm.has('authHeaderOverride') ? 'authHeaderOverride' : undefined;
+  let authHeader: LlmSpec['authHeader'];
+  if (headerField !== undefined) {
+    const a = llm.object(headerField);
+    authHeader = { headerName: a.optionalString('headerName', { minLength: 1 }), prefix: a.optionalString('prefix') };
+    if (authHeader.headerName === undefined && authHeader.prefix === undefined) a.fail('at least one of prefix or headerName must be set');
+  }
+  if (authToken === undefined) return undefined;
+  return { provider, authToken, model, host, port, fullPath, authHeader };
+}
+
+function readAuthToken(config: FieldReader): AuthTokenSpec | undefined {
+  if (!config.has('authToken')) {
+    config.fail('is required', 'authToken');
+    return undefined;
+  }
+  const t = config.object('authToken');
+  const kind = t.enumOf('kind', ['Inline', 'SecretRef', 'Passthrough'] as const);
+  if (t.has('inline') && t.has('secretRef')) t.fail('at most one of inline or secretRef may be set');
+  switch (kind) {
+    case 'Inline': {
+      const inline = t.string('inline', { minLength: 1 });
+      return inline === undefined ? undefined : { kind, inline };
+    }
+    case 'SecretRef': {
+      if (!t.has('secretRef')) t.fail('is required when kind is SecretRef', 'secretRef');
+      const secretName = t.object('secretRef').string('name', { minLength: 1 });
+      return secretName === undefined ? undefined : { kind, secretName };
+    }
+    case 'Passthrough':
+      return { kind };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import type { BackendCredential } from '../auth/backend-credential.js';
+import type { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter } from '../providers/provider.js';
+import type { RouteFilter } from './resources/http-route.js';
+import type { Origin } from './resources/kube-object.js';
+import type { ConfigIssue } from './resources/parse.js';
+import type { RouteTable } from '../routing/route-table.js';
+
+export interface CompiledAiBackend {
+  kind: 'ai';
+  /** `namespace/name` of the Backend. */
+  ref: string;
+  provider: ProviderAdapter;
+  /** `https://host` on port 443, else `http://host:port` (kgateway's rule). */
+  origin: string;
+  /** The Host header the provider expects. */
+  hostHeader: string;
+  model: string | undefined;
+  fullPath: string | undefined;
+  authHeaderName: string;
+  authPrefix: string;
+  credential: BackendCredential;
+  /** Client headers never sent upstream: its Authorization, the provider's auth header, Accept-Encoding. */
+  dropRequestHeaders: ReadonlySet<string>;
+}
+
+export interface CompiledStaticBackend {
+  kind: 'static';
+  ref: string;
+  origins: readonly string[];
+  /** Round-robin position; per config version. */
+  cursor: { next: number };
+}
+
+/** Where a share of a rule's traffic goes; an unresolved ref answers its share with an error. */
+export type BackendTarget = CompiledAiBackend | CompiledStaticBackend | { kind: 'unresolved'; ref: string; error: GatewayError };
+
+export interface WeightedTarget {
+  weight: number;
+  target: BackendTarget;
+}
+
+export interface CompiledRule {
+  /** `namespace/name` of the HTTPRoute, for logs and metrics. */
+  routeRef: string;
+  ruleIndex: number;
+  ruleName: string | undefined;
+  filters: readonly RouteFilter[];
+  targets: readonly WeightedTarget[];
+  totalWeight: number;
+}
+
+export interface CompiledListener {
+  gateway: string;
+  name: string;
+  hostname: string | undefined;
+  routes: RouteTable<CompiledRule>;
+}
+
+/** One socket to bind: every listener on that address and port, most specific hostname first. */
+export interface PortBinding {
+  address: string;
+  port: number;
+  listeners: readonly CompiledListener[];
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration: number;
+}
+
+/** A loaded resource as `/config` shows it: redacted, with its origin and status. */
+export interface ResourceView {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  origin: Origin;
+  /** The manifest with every secret value replaced by `[redacted]`. */
+  manifest: unknown;
+  status: unknown;
+}
+
+export interface RuntimeConfig {
+  version: number;
+  bindings: ReadonlyMap<string, PortBinding>;
+  resources: readonly ResourceView[];
+  issues: readonly ConfigIssue[];
+}
+
+export function bindingKey(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * The one catalog of errors a client can receive. Each code has a fixed HTTP status and
+ * OpenAI error `type`; `docs/errors.md` lists every code (a test keeps the two in step).
+ * Messages are written for the client and must never carry a secret value.
+ */
+export const ERROR_CATALOG = {
+  route_not_found: { status: 404, type: 'invalid_request_error' },
+  invalid_json_body: { status: 400, type: 'invalid_request_error' },
+  body_too_large: { status: 413, type: 'invalid_request_error' },
+  missing_authorization: { status: 401, type: 'authentication_error' },
+  backend_not_found: { status: 500, type: 'server_error' },
+  no_backends: { status: 500, type: 'server_error' },
+  backend_unavailable: { status: 503, type: 'server_error' },
+  upstream_unreachable: { status: 502, type: 'server_error' },
+  upstream_timeout: { status: 504, type: 'server_error' },
+  internal_error: { status: 500, type: 'server_error' },
+} as const satisfies Record<string, { status: number; type: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: string;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.type = ERROR_CATALOG[code].type;
+  }
+
+  /** The OpenAI error shape: `{"error":{"message","type","param","code"}}`. */
+  toBody(): string {
+    return JSON.stringify({ error: { message: this.message, type: this.type, param: null, code: this.code } });
+  }
+}
+
+/** Anything thrown that is not a GatewayError becomes a generic 500 without its details. */
+export function asGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return new GatewayError('internal_error', 'internal gateway error', { cause: err });
+}

@@ -1,0 +1,179 @@
+import type { Dispatcher } from 'undici';
+import { compileConfig } from './config/compile.js';
+import { formatIssue } from './config/resources/parse.js';
+import type { RuntimeConfig } from './config/runtime-config.js';
+import { FileSource } from './config/sources/file-source.js';
+import { parseManifests, YamlSyntaxError } from './config/sources/yaml-documents.js';
+import { ResourceStore } from './config/store.js';
+import { parseObject } from './config/resources/parse.js';
+import type { SourcedObject } from './config/resources/kube-object.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { AdminServer } from './observability/admin-server.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { createRequestHandler } from './proxy/handle-request.js';
+import { ListenerManager } from './proxy/listeners.js';
+import type { ProxyOptions } from './proxy/request-context.js';
+import { createUpstreamAgent, type ConnectTo } from './proxy/upstream.js';
+
+export interface GatewayOptions {
+  /** Manifest files or directories (-f). */
+  paths: readonly string[];
+  gatewayClassName?: string;
+  /** Admin API address; omit to run without one. Port 0 binds an ephemeral port. */
+  admin?: { host: string; port: number };
+  watch?: boolean;
+  proxy?: Partial<ProxyOptions>;
+  logger?: Logger;
+  clock?: Clock;
+  dispatcher?: Dispatcher;
+  connectTo?: readonly ConnectTo[];
+  /** Maps a Gateway listener port to the port to bind (tests bind 0). */
+  mapPort?: (port: number) => number;
+}
+
+export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
+
+/**
+ * The composition root: wires the resource store, config compiler, listeners, admin API and
+ * file watcher. Each config change compiles a new immutable RuntimeConfig and swaps it in.
+ */
+export class Gateway {
+  readonly logger: Logger;
+  readonly metrics = new GatewayMetrics();
+  private readonly clock: Clock;
+  private readonly store: ResourceStore;
+  private readonly listeners: ListenerManager;
+  private readonly files: FileSource;
+  private readonly admin: AdminServer;
+  private config: RuntimeConfig;
+  private started = false;
+  private listenersUp = false;
+  private adminPort: number | undefined;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.logger = options.logger ?? createLogger();
+    this.clock = options.clock ?? systemClock;
+    this.store = new ResourceStore(this.clock);
+    this.config = compileConfig([], { gatewayClassName: this.className, version: 0 });
+    const deps = {
+      currentConfig: () => this.config,
+      dispatcher: options.dispatcher ?? createUpstreamAgent({ connectTo: options.connectTo ?? [] }),
+      logger: this.logger,
+      metrics: this.metrics,
+      clock: this.clock,
+      options: { ...DEFAULT_PROXY_OPTIONS, ...options.proxy },
+    };
+    this.listeners = new ListenerManager({
+      logger: this.logger,
+      handlerFor: (key) => createRequestHandler(deps, key),
+      ...(options.mapPort === undefined ? {} : { mapPort: options.mapPort }),
+    });
+    this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onFilesChanged(objects) });
+    this.admin = new AdminServer({
+      ready: () => this.started && this.listenersUp,
+      configDump: () => this.configDump(),
+      metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
+      apply: (text) => this.applyText(text),
+    });
+  }
+
+  private get className(): string {
+    return this.options.gatewayClassName ?? 'kgateway';
+  }
+
+  /** Loads the files (a YAML error here is fatal), binds listeners, starts the admin API and the watcher. */
+  async start(): Promise<void> {
+    this.store.setFileObjects(await this.files.load());
+    if (this.options.admin !== undefined) this.adminPort = (await this.admin.start(this.options.admin.host, this.options.admin.port)).port;
+    await this.recompile();
+    if (this.options.watch ?? true) await this.files.start();
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.files.stop();
+    await this.admin.stop();
+    await this.listeners.stop();
+  }
+
+  currentConfig(): RuntimeConfig {
+    return this.config;
+  }
+
+  boundPort(gatewayPort: number): number | undefined {
+    return this.listeners.boundPort(gatewayPort);
+  }
+
+  get adminAddress(): string | undefined {
+    return this.adminPort === undefined || this.options.admin === undefined ? undefined : `http://${this.options.admin.host}:${this.adminPort}`;
+  }
+
+  /** Validates every object first; applies all of them or none. */
+  apply(objects: readonly SourcedObject[]): { results: { kind: string; namespace: string; name: string; action: string }[]; errors: string[] } {
+    const errors = objects.flatMap((o) => parseObject(o).issues.filter((i) => i.severity === 'error').map(formatIssue));
+    if (errors.length > 0) return { results: [], errors };
+    const actions = this.store.apply(objects);
+    void this.recompile();
+    return {
+      results: objects.map((o, i) => {
+        const meta = (o.object.metadata ?? {}) as { name?: string; namespace?: string };
+        return { kind: String(o.object.kind), namespace: meta.namespace ?? 'default', name: meta.name ?? '', action: actions[i] ?? 'configured' };
+      }),
+      errors: [],
+    };
+  }
+
+  private applyText(text: string): { status: number; body: unknown } {
+    let objects: SourcedObject[];
+    try {
+      objects = parseManifests(text, { source: 'apply' });
+    } catch (err) {
+      const message = err instanceof YamlSyntaxError ? err.message : 'manifests could not be read';
+      return { status: 400, body: { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_manifest' } } };
+    }
+    const outcome = this.apply(objects);
+    if (outcome.errors.length > 0) {
+      return { status: 422, body: { error: { message: outcome.errors.join('\n'), type: 'invalid_request_error', param: null, code: 'invalid_resource' }, issues: outcome.errors } };
+    }
+    return { status: 200, body: { results: outcome.results } };
+  }
+
+  private onFilesChanged(objects: SourcedObject[]): void {
+    this.store.setFileObjects(objects);
+    void this.recompile();
+  }
+
+  /** Compiles the store's snapshot and swaps it in at once; requests in flight keep their old snapshot. */
+  private async recompile(): Promise<void> {
+    const config = compileConfig(this.store.snapshot(), { gatewayClassName: this.className, version: this.config.version + 1 });
+    this.config = config;
+    this.metrics.configReloads.labels('ok').inc();
+    const errors = config.issues.filter((i) => i.severity === 'error');
+    this.metrics.configErrors.set(errors.length);
+    for (const issue of config.issues) this.logger[issue.severity === 'error' ? 'error' : 'warn']({ version: config.version }, formatIssue(issue));
+    this.logger.info({ version: config.version, resources: config.resources.length, rejected: errors.length }, 'config loaded');
+    try {
+      await this.listeners.reconcile(config);
+      this.listenersUp = true;
+    } catch (err) {
+      this.listenersUp = false;
+      this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'listener failed to bind');
+    }
+  }
+
+  private configDump(): unknown {
+    const c = this.config;
+    return {
+      version: c.version,
+      gatewayClassName: this.className,
+      listeners: [...c.bindings.values()].map((b) => ({
+        address: b.address,
+        port: b.port,
+        listeners: b.listeners.map((l) => ({ gateway: l.gateway, name: l.name, hostname: l.hostname ?? null })),
+      })),
+      issues: c.issues.map(formatIssue),
+      resources: c.resources,
+    };
+  }
+}

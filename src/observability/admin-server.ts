@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GatewayError } from '../core/errors.js';
+import { readBody } from '../proxy/body.js';
+import { sendError } from '../proxy/respond.js';
+
+/** What the admin API asks of the gateway. */
+export interface AdminHandlers {
+  ready(): boolean;
+  /** The config in force, secrets redacted. */
+  configDump(): unknown;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Applies manifests (YAML or JSON text); all or nothing. */
+  apply(text: string): { status: number; body: unknown };
+}
+
+const MAX_APPLY_BYTES = 10 * 1024 * 1024;
+
+/** The admin port: health, readiness, the config dump, Prometheus metrics and `apply`. */
+export class AdminServer {
+  private server: Server | undefined;
+
+  constructor(private readonly handlers: AdminHandlers) {}
+
+  async start(host: string, port: number): Promise<AddressInfo> {
+    const server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        sendError(res, err instanceof GatewayError ? err : new GatewayError('internal_error', 'admin request failed'));
+      });
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return server.address() as AddressInfo;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = this.handlers.ready();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (req.method === 'GET' && path === '/config') return sendJson(res, 200, this.handlers.configDump());
+    if (req.method === 'GET' && path === '/metrics') {
+      const m = await this.handlers.metrics();
+      res.writeHead(200, { 'content-type': m.contentType });
+      res.end(m.body);
+      return;
+    }
+    if (req.method === 'POST' && path === '/apply') {
+      const text = (await readBody(req, MAX_APPLY_BYTES)).toString('utf8');
+      const result = this.handlers.apply(text);
+      return sendJson(res, result.status, result.body);
+    }
+    sendError(res, new GatewayError('route_not_found', `admin API has no ${req.method ?? ''} ${path ?? ''}`));
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

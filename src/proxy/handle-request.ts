@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CompiledListener, CompiledRule, PortBinding, WeightedTarget } from '../config/runtime-config.js';
+import { asGatewayError, GatewayError } from '../core/errors.js';
+import { hostnameMatches } from '../routing/hostnames.js';
+import { hostWithoutPort, type RequestView } from '../routing/request-view.js';
+import { proxyToAiBackend } from './ai-proxy.js';
+import { logAccess } from './access-log.js';
+import type { ProxyDeps, RequestContext } from './request-context.js';
+import { sendError } from './respond.js';
+import { proxyToStaticBackend } from './static-proxy.js';
+
+/**
+ * The data plane entry point for one socket (address:port). Takes the config snapshot once,
+ * picks the listener by host, the rule by Gateway API precedence and a backend by weight.
+ */
+export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = deps.clock.monotonic();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const view: RequestView = {
+      method: req.method ?? 'GET',
+      path: q === -1 ? url : url.slice(0, q),
+      query: q === -1 ? '' : url.slice(q + 1),
+      host: hostWithoutPort(req.headers.host),
+      headers: req.headers,
+    };
+    const ctx: RequestContext = {
+      id: randomUUID(),
+      req,
+      res,
+      view,
+      config: deps.currentConfig(),
+      deps,
+      record: {
+        route: undefined,
+        backend: undefined,
+        llm: undefined,
+        operation: undefined,
+        model: undefined,
+        providerModel: undefined,
+        stream: false,
+        usage: undefined,
+        upstreamStatus: undefined,
+        error: undefined,
+      },
+      abort: new AbortController(),
+      timedOut: false,
+    };
+    res.once('close', () => {
+      if (!res.writableFinished) ctx.abort.abort();
+      logAccess(ctx, deps.clock.monotonic() - started);
+    });
+    handle(ctx).catch((err: unknown) => {
+      const error = asGatewayError(err);
+      ctx.record.error = error.code;
+      if (error.code === 'internal_error') deps.logger.error({ reqId: ctx.id, err: error.cause }, 'unexpected error');
+      if (!res.destroyed) sendError(res, error);
+    });
+  };
+
+  async function handle(ctx: RequestContext): Promise<void> {
+    const binding = ctx.config.bindings.get(bindingKey);
+    const listener = binding === undefined ? undefined : selectListener(binding, ctx.view.host);
+    const matched = listener?.routes.match(ctx.view);
+    if (matched === undefined) throw new GatewayError('route_not_found', `no route for ${ctx.view.method} ${ctx.view.path}`);
+    const rule = matched.rule;
+    ctx.record.route = rule.routeRef;
+    const target = pickTarget(rule);
+    ctx.record.backend = target.target.ref;
+    switch (target.target.kind) {
+      case 'ai':
+        return proxyToAiBackend(ctx, target.target);
+      case 'static':
+        return proxyToStaticBackend(ctx, target.target, rule, matched.pathMatch);
+      case 'unresolved':
+        throw target.target.error;
+    }
+  }
+}
+
+/** Listener isolation: the most specific listener whose hostname covers the request's host serves it. */
+function selectListener(binding: PortBinding, host: string): CompiledListener | undefined {
+  for (const l of binding.listeners) if (l.hostname === undefined || hostnameMatches(l.hostname, host)) return l;
+  return undefined;
+}
+
+const NO_BACKENDS = new GatewayError('no_backends', 'the matched route rule has no usable backendRefs');
+
+/** Weighted choice among backendRefs; weight 0 never gets traffic, and no weight at all is a 500. */
+function pickTarget(rule: CompiledRule): WeightedTarget & { target: { ref: string } } {
+  const only = rule.targets.length === 1 ? rule.targets[0] : undefined;
+  if (only !== undefined && only.weight > 0) return only;
+  if (rule.totalWeight <= 0) throw NO_BACKENDS;
+  let point = Math.random() * rule.totalWeight;
+  for (const t of rule.targets) {
+    point -= t.weight;
+    if (point < 0) return t;
+  }
+  return rule.targets[rule.targets.length - 1] as WeightedTarget;
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { RequestView } from '../routing/request-view.js';
+import type { TokenUsage } from './usage.js';
+
+export interface ProxyOptions {
+  /** Request bodies over this size get 413. */
+  maxBodyBytes: number;
+  /** The whole upstream exchange, first byte to last, must finish within this. */
+  upstreamTimeoutMs: number;
+}
+
+/** What the data plane needs, passed in by the composition root. */
+export interface ProxyDeps {
+  currentConfig: () => RuntimeConfig;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  clock: Clock;
+  options: ProxyOptions;
+}
+
+/** The access-log record, filled in as the request moves through the pipeline. */
+export interface AccessRecord {
+  route: string | undefined;
+  backend: string | undefined;
+  /** Provider id for the token metrics' `llm` label. */
+  llm: string | undefined;
+  operation: string | undefined;
+  model: string | undefined;
+  providerModel: string | undefined;
+  stream: boolean;
+  usage: TokenUsage | undefined;
+  upstreamStatus: number | undefined;
+  error: string | undefined;
+}
+
+export interface RequestContext {
+  id: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  view: RequestView;
+  /** The config snapshot the request started with; a reload never changes it mid-request. */
+  config: RuntimeConfig;
+  deps: ProxyDeps;
+  record: AccessRecord;
+  /** Aborted when the client goes away or the upstream timeout fires. */
+  abort: AbortController;
+  timedOut: boolean;
+}
