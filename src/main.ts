@@ -30,6 +30,8 @@ export interface GatewayOptions {
   connectTo?: readonly ConnectTo[];
   /** Maps a Gateway listener port to the port to bind (tests bind 0). */
   mapPort?: (port: number) => number;
+  /** How long stopping (or removing) a listener waits for requests in flight. */
+  drainMs?: number;
 }
 
 export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
@@ -68,6 +70,7 @@ export class Gateway {
       logger: this.logger,
       handlerFor: (key) => createRequestHandler(deps, key),
       ...(options.mapPort === undefined ? {} : { mapPort: options.mapPort }),
+      ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
     this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onFilesChanged(objects) });
     this.admin = new AdminServer({

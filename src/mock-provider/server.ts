@@ -108,7 +108,7 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>, model: s
   const tokens = inputs.reduce((n, t) => n + countTokens(t), 0);
   sendJson(res, 200, {
     object: 'list',
-    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(text, dimensions) })),
+    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(embed(text, dimensions), body.encoding_format) })),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
@@ -127,6 +127,12 @@ function responses(res: ServerResponse, body: Record<string, unknown>, model: st
     output: [{ type: 'message', id: `msg_${randomBytes(8).toString('hex')}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answer, annotations: [] }] }],
     usage: { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens, total_tokens: usage.total_tokens },
   });
+}
+
+/** `encoding_format: base64` (the SDK's default) is little-endian float32, as OpenAI sends it. */
+function encodeEmbedding(vector: number[], format: unknown): number[] | string {
+  if (format !== 'base64') return vector;
+  return Buffer.from(new Float32Array(vector).buffer).toString('base64');
 }
 
 function usageFor(prompt: string, answer: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {

@@ -8,6 +8,8 @@ export interface ListenerManagerOptions {
   handlerFor: (bindingKey: string) => Parameters<typeof createServer>[1];
   /** Maps a Gateway listener port to the port to bind (tests bind 0 for an ephemeral port). */
   mapPort?: (port: number) => number;
+  /** How long a closing listener waits for requests in flight (default 10 s). */
+  drainMs?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export class ListenerManager {
     for (const [key, entry] of this.servers) {
       if (!config.bindings.has(key)) {
         this.servers.delete(key);
-        closeGracefully(entry.server);
+        void closeGracefully(entry.server, this.options.drainMs ?? DEFAULT_DRAIN_MS);
         this.options.logger.info({ listener: key }, 'listener closed');
       }
     }
@@ -59,15 +61,22 @@ export class ListenerManager {
     return undefined;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.servers.values()].map((e) => closeGracefully(e.server)));
+  /** Stops accepting, lets requests in flight finish for up to `drainMs`, then cuts what is left. */
+  async stop(drainMs = this.options.drainMs ?? DEFAULT_DRAIN_MS): Promise<void> {
+    await Promise.all([...this.servers.values()].map((e) => closeGracefully(e.server, drainMs)));
     this.servers.clear();
   }
 }
 
-function closeGracefully(server: Server): Promise<void> {
+const DEFAULT_DRAIN_MS = 10_000;
+
+function closeGracefully(server: Server, drainMs: number): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

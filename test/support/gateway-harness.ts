@@ -1,0 +1,67 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gateway, type GatewayOptions } from '../../src/main.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createUpstreamAgent } from '../../src/proxy/upstream.js';
+
+export interface RunningGateway {
+  gateway: Gateway;
+  /** http://127.0.0.1:<port bound for listener port 8080> */
+  url: string;
+  admin: string;
+  dir: string;
+  /** Every log line written so far, raw JSON. */
+  logs: string[];
+  write(file: string, text: string): Promise<void>;
+  urlFor(gatewayPort: number): string;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** File name -> manifest text, written into a fresh directory the gateway watches. */
+  files: Record<string, string>;
+  /** Where api.openai.com:443 really connects (a fake HTTPS provider), and the CA that signed it. */
+  openai?: { port: number; caCert: string };
+  proxy?: GatewayOptions['proxy'];
+}
+
+/** Starts the real gateway in-process: listeners and admin on ephemeral ports, logs captured. */
+export async function startGateway(options: HarnessOptions): Promise<RunningGateway> {
+  const dir = await mkdtemp(join(tmpdir(), 'aigw-config-'));
+  for (const [name, text] of Object.entries(options.files)) await writeFile(join(dir, name), text);
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const connectTo = options.openai === undefined ? [] : [{ host: 'api.openai.com', port: 443, targetHost: '127.0.0.1', targetPort: options.openai.port }];
+  const gateway = new Gateway({
+    paths: [dir],
+    admin: { host: '127.0.0.1', port: 0 },
+    logger,
+    mapPort: () => 0,
+    drainMs: 200,
+    dispatcher: createUpstreamAgent({ connectTo, ...(options.openai === undefined ? {} : { ca: [options.openai.caCert] }) }),
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+  });
+  await gateway.start();
+  const urlFor = (port: number): string => `http://127.0.0.1:${gateway.boundPort(port) ?? 'unbound'}`;
+  return {
+    gateway,
+    url: urlFor(8080),
+    admin: gateway.adminAddress ?? '',
+    dir,
+    logs,
+    urlFor,
+    write: (file, text) => writeFile(join(dir, file), text),
+    stop: () => gateway.stop(),
+  };
+}
+
+/** Polls until `check` passes or the time is up; for effects of file watching. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
