@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { eventually } from '../support/gateway-harness.js';
+import { seedCurl, seedManifest } from '../support/seed.js';
+import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
+
+// The command line as a user runs it: `serve`, then the seed's `kubectl apply -f- <<EOF` steps
+// as `ai-gateway apply -f -`, then the seed's curl; TLS trust from NODE_EXTRA_CA_CERTS.
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin?.end(options.stdin ?? '');
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  return { child, done };
+}
+
+let pki: ThrowawayPki;
+let openai: FakeProvider;
+let dir: string;
+
+before(async () => {
+  pki = await createThrowawayPki(['api.openai.com']);
+  openai = await startFakeProvider({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+  dir = await mkdtemp(join(tmpdir(), 'aigw-cli-'));
+});
+after(() => openai.close());
+
+async function serveSeedGateway(env: Record<string, string>): Promise<{ url: string; admin: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const file = join(dir, `gateway-${port}.yaml`);
+  await writeFile(file, seedManifest('gateway.yaml').replace('port: 8080', `port: ${port}`));
+  const admin = `127.0.0.1:${adminPort}`;
+  const server = cli(['serve', '-f', file, '--admin-address', admin, '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], { env });
+  await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    admin,
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      assert.equal((await server.done).code, 0);
+    },
+  };
+}
+
+describe('serve + apply, the seed step by step', () => {
+  test('Inline token over TLS trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const gw = await serveSeedGateway({ NODE_EXTRA_CA_CERTS: pki.caCertPath });
+    try {
+      const backend = await cli(['apply', '-f-', '--admin-address', gw.admin], { stdin: seedManifest('inline-backend.yaml', { TOKEN: 'sk-cli-token' }) }).done;
+      assert.equal(backend.code, 0, backend.stderr);
+      assert.equal(backend.stdout.trim(), 'backend/openai created');
+      const routeFile = join(dir, 'route.yaml');
+      await writeFile(routeFile, seedManifest('httproute.yaml'));
+      const routeApplied = await cli(['apply', '-f', routeFile, '--admin-address', gw.admin]).done;
+      assert.equal(routeApplied.stdout.trim(), 'httproute/openai created');
+      const res = await seedCurl(gw.url);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), chatCompletionBody('gpt-3.5-turbo'));
+      const received = openai.received.at(-1);
+      assert.equal(received?.headers.authorization, 'Bearer sk-cli-token');
+      assert.equal(received?.servername, 'api.openai.com');
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  test('without the CA the certificate check fails: 502, nothing served unverified', async () => {
+    const gw = await serveSeedGateway({});
+    try {
+      await cli(['apply', '-f-', '--admin-address', gw.admin], { stdin: seedManifest('inline-backend.yaml', { TOKEN: 't' }) + '---\n' + seedManifest('httproute.yaml') }).done;
+      const before = openai.received.length;
+      const res = await seedCurl(gw.url);
+      assert.equal(res.status, 502);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /upstream connection failed \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+      assert.equal(openai.received.length, before);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  test('apply of an invalid manifest fails naming the resource and field', async () => {
+    const gw = await serveSeedGateway({});
+    try {
+      const bad = seedManifest('inline-backend.yaml', { TOKEN: '' });
+      const r = await cli(['apply', '-f', '-', '--admin-address', gw.admin], { stdin: bad }).done;
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Backend kgateway-system\/openai: spec\.ai\.llm\.provider\.openai\.authToken\.inline: must be at least 1 character long/);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe('validate', () => {
+  test('exit 0 for the seed manifests', async () => {
+    const r = await cli(['validate', '-f', fileURLToPath(new URL('../../examples/quickstart', import.meta.url))]).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /3 resource\(s\) valid/);
+  });
+
+  test('exit 1 with errors naming file, resource and field', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, `${seedManifest('httproute.yaml').replace('type: PathPrefix', 'type: Prefix')}---\n${seedManifest('gateway.yaml')}`);
+    const r = await cli(['validate', '-f', file]).done;
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad\.yaml#1: HTTPRoute kgateway-system\/openai: spec\.rules\[0\]\.matches\[0\]\.path\.type: must be one of Exact, PathPrefix, RegularExpression \(got "Prefix"\)/);
+  });
+
+  test('a YAML syntax error names the file', async () => {
+    const file = join(dir, 'syntax.yaml');
+    await writeFile(file, 'kind: [');
+    const r = await cli(['validate', '-f', file]).done;
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /syntax\.yaml: document 1/);
+  });
+});
