@@ -7,7 +7,6 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 
 const listenPort = Number(process.argv[2] ?? process.env.LISTEN_PORT ?? 0);
@@ -34,11 +33,15 @@ const server = createServer((req, res) => {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   agent
     .request({ origin, path: '/v1/chat/completions', method: 'POST', headers: upstreamHeaders(req.headers), body: hasBody ? req : null })
-    .then(async (up) => {
+    .then((up) => {
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
       res.writeHead(up.statusCode, headers);
-      await pipeline(up.body, res);
+      // Plain .pipe(), not stream/promises pipeline(): on Node 20 pipeline() builds an
+      // AbortController and a DOMException per call (~7% of this hop's CPU in a profile).
+      up.body.on('error', () => res.destroy());
+      res.on('close', () => up.body.destroy());
+      up.body.pipe(res);
     })
     .catch(() => {
       if (!res.headersSent) res.writeHead(502).end();

@@ -103,7 +103,7 @@ function completion(res: ServerResponse, body: Record<string, unknown>, model: s
 }
 
 function embeddings(res: ServerResponse, body: Record<string, unknown>, model: string): void {
-  const inputs = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
+  const inputs = (Array.isArray(body.input) ? body.input : [body.input]).map((i) => (typeof i === 'string' ? i : JSON.stringify(i ?? '')));
   const dimensions = typeof body.dimensions === 'number' && body.dimensions > 0 ? Math.min(body.dimensions, 3072) : 16;
   const tokens = inputs.reduce((n, t) => n + countTokens(t), 0);
   sendJson(res, 200, {

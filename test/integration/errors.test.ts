@@ -82,7 +82,7 @@ describe('client errors', () => {
         c.close();
       },
     });
-    const res = await fetch(`${gw.url}/ok`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${gw.url}/ok`, { method: 'POST', body: stream, duplex: 'half' });
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as ErrorBody).error.code, 'body_too_large');
   });

@@ -2,7 +2,7 @@ import { readBackend, type BackendResource } from './backend.js';
 import { FieldReader, isPlainObject, type FieldError } from './field-reader.js';
 import { readGateway, type GatewayResource } from './gateway.js';
 import { readHttpRoute, type HTTPRouteResource } from './http-route.js';
-import { describeOrigin, type KubeObject, type Origin, type SourcedObject } from './kube-object.js';
+import { describeOrigin, type Origin, type SourcedObject } from './kube-object.js';
 import { readSecret, type SecretResource } from './secret.js';
 
 export type Resource = GatewayResource | HTTPRouteResource | BackendResource | SecretResource;
@@ -65,7 +65,7 @@ export function parseObject({ object, origin }: SourcedObject): ParseResult {
     const message = `must be one of ${reader.versions.map((v) => (group === '' ? v : `${group}/${v}`)).join(', ')}`;
     return { resource: undefined, issues: [issue('error', { field: 'apiVersion', message })] };
   }
-  const root = new FieldReader(object as KubeObject, '');
+  const root = new FieldReader(object, '');
   const resource = reader.read(root);
   if (root.errors.length > 0) return { resource: undefined, issues: root.errors.map((e) => issue('error', e)) };
   return { resource, issues: [] };
