@@ -18,14 +18,20 @@ const ANSWER = Buffer.from(
         message: {
           role: 'assistant',
           content:
-            'A function calls itself, a mirror in a mirror,\neach call a smaller problem, each step a little clearer,\nuntil the base case answers and the calls unwind in turn.',
+            'A function calls itself, a mirror in a mirror,\nuntil the base case answers and the calls unwind.',
           refusal: null,
         },
         logprobs: null,
         finish_reason: 'stop',
       },
     ],
-    usage: { prompt_tokens: 39, completion_tokens: 35, total_tokens: 74 },
+    usage: {
+      prompt_tokens: 39,
+      completion_tokens: 35,
+      total_tokens: 74,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
     system_fingerprint: 'fp_bench',
   }),
 );

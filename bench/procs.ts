@@ -117,3 +117,21 @@ export function sampleRss(pid: number): { stop: () => number } {
     },
   };
 }
+
+/** Share of all cores busy over `ms` (from /proc/stat), to flag runs on a machine that is not idle. */
+export async function machineBusy(ms = 1_000): Promise<number | undefined> {
+  const read = (): { busy: number; total: number } | undefined => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+      const total = f.reduce((a, b) => a + b, 0);
+      const idle = (f[3] ?? 0) + (f[4] ?? 0);
+      return { busy: total - idle, total };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return a === undefined || b === undefined || b.total === a.total ? undefined : (b.busy - a.busy) / (b.total - a.total);
+}

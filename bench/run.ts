@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxConf } from './nginx.js';
 import type { Started } from './procs.js';
-import { freePort, killAllSync, listeningPort, pollUntil, sampleRss, start, stop, stopAll, track } from './procs.js';
+import { freePort, killAllSync, listeningPort, machineBusy, pollUntil, sampleRss, start, stop, stopAll, track } from './procs.js';
 import { runWrk } from './wrk.js';
 import type { WrkResult } from './wrk.js';
 
@@ -194,6 +194,9 @@ async function main(): Promise<void> {
   if (wrkBin === undefined || nginxBin === undefined) console.log(`missing ${[wrkBin ? '' : 'wrk', nginxBin ? '' : 'nginx'].filter(Boolean).join(' and ')}; install with: ${INSTALL_HINT}`);
   console.log(`wrk -t${CFG.threads} -c${CFG.connections}, ${CFG.warmupS}s warm-up + ${CFG.durationS}s measured per scenario; ${cpus().length} cores, node ${process.version}`);
 
+  // Other work on the box (tests, lint) skews everything; say so rather than print clean-looking numbers.
+  const busy = await machineBusy();
+  if (busy !== undefined && busy > 0.15) console.log(`warning: machine already ${Math.round(busy * 100)}% busy before the bench; expect noisy numbers`);
   const up = tsxScript('fixed-upstream.ts', ['0']);
   const upstreamPort = await listeningPort(up);
   const hopExpect = { authorization: `Bearer ${TOKEN}`, model: 'gpt-3.5-turbo' };
@@ -224,10 +227,10 @@ async function main(): Promise<void> {
       : await measure('nginx', wrkBin, () => startNginx(nginxBin, upstreamPort)),
   );
   await stop(up.child);
-  report(results);
+  report(results, busy === undefined ? null : round(busy, 2));
 }
 
-function report(results: Outcome[]): void {
+function report(results: Outcome[], busyBefore: number | null): void {
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const ratio = (a: string, b: string, k: 'rps' | 'p50Ms' | 'p99Ms'): number | null => {
     const x = by(a)?.[k];
@@ -261,7 +264,7 @@ function report(results: Outcome[]): void {
   console.log(`  ${'gateway+accesslog peak RSS MB'.padEnd(32)} ${peakLog ?? 'n/a'}`);
 
   mkdirSync(join(BENCH, 'results'), { recursive: true });
-  const json = { date: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, config: CFG, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };
+  const json = { date: new Date().toISOString(), machine: { cores: cpus().length, node: process.version, busyBefore },  config: CFG, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };
   writeFileSync(join(BENCH, 'results', 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log('\nwritten: bench/results/latest.json');
 }

@@ -146,7 +146,7 @@ describe('invalid resources', () => {
     const issue = config.issues.find((i) => i.includes('Backend kgateway-system/broken'));
     assert.ok(issue, 'the broken Backend is reported');
     assert.match(issue, /invalid\.yaml#1: Backend kgateway-system\/broken: spec\.ai\.llm\.openai\.authToken\.kind: must be one of Inline, SecretRef, Passthrough/);
-    fake.setHandler((_req, res) => res.end('{"ok":true}'));
+    fake.setHandler((_req, res) => void res.end('{"ok":true}'));
     assert.equal((await post('/ok', '{"model":"m"}')).status, 200);
   });
 });
