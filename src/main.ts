@@ -149,12 +149,17 @@ export class Gateway {
 
   /** Compiles the store's snapshot and swaps it in at once; requests in flight keep their old snapshot. */
   private async recompile(): Promise<void> {
+    const previous = new Set(this.config.issues.map(formatIssue));
     const config = compileConfig(this.store.snapshot(), { gatewayClassName: this.className, version: this.config.version + 1 });
     this.config = config;
     this.metrics.configReloads.labels('ok').inc();
     const errors = config.issues.filter((i) => i.severity === 'error');
     this.metrics.configErrors.set(errors.length);
-    for (const issue of config.issues) this.logger[issue.severity === 'error' ? 'error' : 'warn']({ version: config.version }, formatIssue(issue));
+    // Each problem is logged when it appears, not again on every later reload.
+    for (const issue of config.issues) {
+      const text = formatIssue(issue);
+      if (!previous.has(text)) this.logger[issue.severity === 'error' ? 'error' : 'warn']({ version: config.version }, text);
+    }
     this.logger.info({ version: config.version, resources: config.resources.length, rejected: errors.length }, 'config loaded');
     try {
       await this.listeners.reconcile(config);

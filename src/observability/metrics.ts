@@ -40,7 +40,21 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Labelled children by label values: prom-client hashes labels on every `labels()` call. */
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordRequest(route: string, backend: string, status: number, seconds: number): void {
+    const key = `${route}\u0000${backend}\u0000${status}`;
+    let child = this.requestChildren.get(key);
+    if (child === undefined) {
+      child = { count: this.requests.labels(route, backend, String(status)), duration: this.duration.labels(route, backend) };
+      this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.duration.observe(seconds);
   }
 }

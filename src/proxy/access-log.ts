@@ -6,14 +6,14 @@ export function logAccess(ctx: RequestContext, durationMs: number): void {
   const status = res.writableFinished ? res.statusCode : 499;
   const route = record.route ?? '';
   const backend = record.backend ?? '';
-  deps.metrics.requests.labels(route, backend, String(status)).inc();
-  deps.metrics.duration.labels(route, backend).observe(durationMs / 1000);
+  deps.metrics.recordRequest(route, backend, status, durationMs / 1000);
   const usage = record.usage;
   if (usage !== undefined && record.llm !== undefined) {
     const model = record.model ?? record.providerModel ?? '';
     deps.metrics.promptTokens.labels(record.llm, model).inc(usage.promptTokens);
     deps.metrics.completionTokens.labels(record.llm, model).inc(usage.completionTokens);
   }
+  if (!deps.logger.isLevelEnabled('info')) return;
   deps.logger.info(
     {
       reqId: ctx.id,

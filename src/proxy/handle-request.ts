@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledListener, CompiledRule, PortBinding, WeightedTarget } from '../config/runtime-config.js';
 import { asGatewayError, GatewayError } from '../core/errors.js';
@@ -45,11 +46,11 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
         upstreamStatus: undefined,
         error: undefined,
       },
-      abort: new AbortController(),
+      abort: new EventEmitter(),
       timedOut: false,
     };
     res.once('close', () => {
-      if (!res.writableFinished) ctx.abort.abort();
+      if (!res.writableFinished) ctx.abort.emit('abort');
       logAccess(ctx, deps.clock.monotonic() - started);
     });
     handle(ctx).catch((err: unknown) => {

@@ -49,6 +49,11 @@ function readBody(value: unknown): UsageReading {
   return { usage: readUsage(inner.usage), model: typeof inner.model === 'string' ? inner.model : undefined };
 }
 
+/**
+ * Finds the top-level `usage` object and `model` without parsing the whole answer: an
+ * embeddings reply can be megabytes of numbers, and only two fields are wanted. In JSON an
+ * unescaped `"usage":` can only be a key, so the search cannot be fooled by message text.
+ */
 class JsonUsageTap implements UsageTap {
   private chunks: Buffer[] = [];
   private size = 0;
@@ -60,12 +65,41 @@ class JsonUsageTap implements UsageTap {
 
   finish(): UsageReading {
     if (this.size > MAX_JSON_BYTES || this.size === 0) return { usage: undefined, model: undefined };
-    try {
-      return readBody(JSON.parse(Buffer.concat(this.chunks, this.size).toString('utf8')));
-    } catch {
-      return { usage: undefined, model: undefined };
+    // latin1 decodes faster and the wanted fields are ASCII.
+    const text = (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)).toString('latin1');
+    return { usage: readUsage(parseObjectAfterKey(text, '"usage"')), model: MODEL.exec(text)?.[1] };
+  }
+}
+
+const MODEL = /"model"\s*:\s*"([^"\\]*)"/;
+
+/** The JSON object that is the value of the last `key` in `text`, or undefined. */
+export function parseObjectAfterKey(text: string, key: string): unknown {
+  const at = text.lastIndexOf(key);
+  if (at === -1) return undefined;
+  let i = at + key.length;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 9) i++;
+  if (text[i] !== ':') return undefined;
+  const open = text.indexOf('{', i);
+  if (open === -1 || text.slice(i + 1, open).trim() !== '') return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let j = open; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (inString) {
+      if (c === 92) j++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) {
+      try {
+        return JSON.parse(text.slice(open, j + 1));
+      } catch {
+        return undefined;
+      }
     }
   }
+  return undefined;
 }
 
 /** Scans SSE `data:` lines; only lines that mention usage are parsed, so the cost stays per stream, not per token. */

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { eventually } from '../support/gateway-harness.js';
+import { eventually, freePort } from '../support/gateway-harness.js';
 import { seedCurl, seedManifest } from '../support/seed.js';
 import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 
@@ -15,15 +14,6 @@ import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 // as `ai-gateway apply -f -`, then the seed's curl; TLS trust from NODE_EXTRA_CA_CERTS.
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });

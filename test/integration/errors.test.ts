@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
+import { freePort, startGateway, type RunningGateway } from '../support/gateway-harness.js';
 import { aiBackend, GATEWAY, route } from '../support/manifests.js';
 
 // Every error a client can get, in the OpenAI error shape with the right status.
@@ -23,12 +22,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
 
 before(async () => {
   fake = await startFakeProvider();
-  closedPort = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  closedPort = await freePort();
   const missingRoute = `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: missing, namespace: kgateway-system}

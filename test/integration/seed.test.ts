@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
+import { route } from '../support/manifests.js';
 import { seedCurl, seedManifest } from '../support/seed.js';
 import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 
@@ -120,15 +121,7 @@ kind: Backend
 metadata: {name: other, namespace: kgateway-system}
 spec: {type: AI, ai: {llm: {openai: {authToken: {kind: Inline, inline: sk-other}}}}}
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: other, namespace: kgateway-system}
-spec:
-  parentRefs: [{name: ai-gateway}]
-  rules:
-  - matches: [{path: {type: PathPrefix, value: /other}}]
-    backendRefs: [{name: other, group: gateway.kgateway.dev, kind: Backend}]
-`;
+${route('other', '/other', 'other')}`;
     const gw = await seedGateway({ 'backend.yaml': seedManifest('secretref-backend.yaml'), 'other.yaml': other });
     try {
       openai.received.length = 0;
