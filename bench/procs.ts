@@ -1,11 +1,24 @@
 /** Child process bookkeeping for the bench: start, wait until ready, and always stop. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** Every child ever started, so cleanup can reach them whatever failed. */
 const children = new Set<ChildProcess>();
+/** Children started as group leaders: signals go to the whole group (nginx's master and worker). */
+const groups = new WeakSet<ChildProcess>();
+
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (groups.has(child) && child.pid !== undefined) process.kill(-child.pid, sig);
+    else child.kill(sig);
+  } catch {
+    // already gone
+  }
+}
 
 export interface Started {
   child: ChildProcess;
@@ -13,9 +26,16 @@ export interface Started {
   tail: () => string;
 }
 
-export function start(cmd: string, args: readonly string[], opts: SpawnOptions & { stdoutToNull?: boolean } = {}): Started {
-  const { stdoutToNull, ...spawnOpts } = opts;
-  const child = spawn(cmd, args, { ...spawnOpts, stdio: ['ignore', stdoutToNull === true ? 'ignore' : 'pipe', 'pipe'] });
+export interface StartOptions extends SpawnOptions {
+  stdoutToNull?: boolean;
+  /** Own process group, so a SIGKILL of the group also takes the forked workers with it. */
+  group?: boolean;
+}
+
+export function start(cmd: string, args: readonly string[], opts: StartOptions = {}): Started {
+  const { stdoutToNull, group, ...spawnOpts } = opts;
+  const child = spawn(cmd, args, { ...spawnOpts, detached: group === true, stdio: ['ignore', stdoutToNull === true ? 'ignore' : 'pipe', 'pipe'] });
+  if (group === true) groups.add(child);
   track(child);
   let tail = '';
   // Always consume the pipes: an unread pipe fills up and stalls the child.
@@ -37,8 +57,8 @@ export function track(child: ChildProcess): void {
 export async function stop(child: ChildProcess, graceMs = 2_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  signal(child, 'SIGTERM');
+  const timer = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }
@@ -47,9 +67,24 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => stop(c)));
 }
 
+/** Temp dirs made for this run; removed at exit whatever happened. */
+const dirs = new Set<string>();
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
+}
+
 /** Last resort on process exit (sync context): nothing may outlive the bench. */
-export function killAllSync(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+export function cleanupSync(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) signal(c, 'SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
 
 /** A port that was free a moment ago (bind 127.0.0.1:0, read it, close). */
@@ -118,20 +153,3 @@ export function sampleRss(pid: number): { stop: () => number } {
   };
 }
 
-/** Share of all cores busy over `ms` (from /proc/stat), to flag runs on a machine that is not idle. */
-export async function machineBusy(ms = 1_000): Promise<number | undefined> {
-  const read = (): { busy: number; total: number } | undefined => {
-    try {
-      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-      const total = f.reduce((a, b) => a + b, 0);
-      const idle = (f[3] ?? 0) + (f[4] ?? 0);
-      return { busy: total - idle, total };
-    } catch {
-      return undefined;
-    }
-  };
-  const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  return a === undefined || b === undefined || b.total === a.total ? undefined : (b.busy - a.busy) / (b.total - a.total);
-}

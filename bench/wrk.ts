@@ -32,12 +32,12 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${err.trim() || out.trim()}`));
+    child.on('close', (code, sig) => {
+      if (code !== 0) return reject(new Error(`wrk ${sig === null ? `exited ${code}` : `killed by ${sig}`}: ${err.trim() || out.trim()}`));
       try {
         resolve(parseWrk(out));
       } catch (e) {
-        reject(e instanceof Error ? new Error(`${e.message}\n--- wrk output ---\n${out}`) : e);
+        reject(new Error(`${e instanceof Error ? e.message : String(e)}\n--- wrk output ---\n${out}`));
       }
     });
   });

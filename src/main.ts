@@ -9,7 +9,7 @@ import { parseObject } from './config/resources/parse.js';
 import type { SourcedObject } from './config/resources/kube-object.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { AdminServer } from './observability/admin-server.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './proxy/handle-request.js';
 import { ListenerManager } from './proxy/listeners.js';
@@ -25,6 +25,8 @@ export interface GatewayOptions {
   watch?: boolean;
   proxy?: Partial<ProxyOptions>;
   logger?: Logger;
+  /** Where the per-request lines go; with `logger` given and this not, none are written. */
+  accessLog?: AccessLog;
   clock?: Clock;
   dispatcher?: Dispatcher;
   connectTo?: readonly ConnectTo[];
@@ -54,7 +56,9 @@ export class Gateway {
   private adminPort: number | undefined;
 
   constructor(private readonly options: GatewayOptions) {
-    this.logger = options.logger ?? createLogger();
+    const loggers = options.logger === undefined ? createLoggers() : { logger: options.logger, accessLog: new AccessLog({ write: () => true }, false) };
+    this.logger = loggers.logger;
+    const accessLog = options.accessLog ?? loggers.accessLog;
     this.clock = options.clock ?? systemClock;
     this.store = new ResourceStore(this.clock);
     this.config = compileConfig([], { gatewayClassName: this.className, version: 0 });
@@ -62,6 +66,7 @@ export class Gateway {
       currentConfig: () => this.config,
       dispatcher: options.dispatcher ?? createUpstreamAgent({ connectTo: options.connectTo ?? [] }),
       logger: this.logger,
+      accessLog,
       metrics: this.metrics,
       clock: this.clock,
       options: { ...DEFAULT_PROXY_OPTIONS, ...options.proxy },
@@ -76,7 +81,7 @@ export class Gateway {
     this.admin = new AdminServer({
       ready: () => this.started && this.listenersUp,
       configDump: () => this.configDump(),
-      metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
+      metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.render() }),
       apply: (text) => this.applyText(text),
     });
   }

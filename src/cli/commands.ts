@@ -5,7 +5,7 @@ import { formatIssue } from '../config/resources/parse.js';
 import { loadManifestPaths } from '../config/sources/file-source.js';
 import { Gateway } from '../main.js';
 import { startMockProvider } from '../mock-provider/server.js';
-import { createLogger } from '../observability/logger.js';
+import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -41,7 +41,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
   });
   const paths = values.filename ?? [];
   if (paths.length === 0) throw new UsageError('serve needs at least one -f PATH');
-  const logger = createLogger({ level: values['log-level'] });
+  const { logger, accessLog } = createLoggers({ level: values['log-level'] });
   const mock = values['mock-provider'];
   if (mock !== undefined) {
     const addr = parseHostPort('--mock-provider', mock);
@@ -57,6 +57,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       upstreamTimeoutMs: parseDurationMs('--upstream-timeout', values['upstream-timeout']),
     },
     logger,
+    accessLog,
     connectTo: (values['connect-to'] ?? []).map(parseConnectTo),
   });
   await gateway.start();

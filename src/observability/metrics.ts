@@ -1,33 +1,14 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { LabeledCounter, LabeledHistogram } from './request-metrics.js';
 
 /** Prometheus metrics. Token counters keep kgateway's names and labels (`llm`, `model`). */
 export class GatewayMetrics {
+  /** Process and config metrics, through prom-client. */
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'ai_gateway_requests_total',
-    help: 'Requests handled, by route, backend and HTTP status',
-    labelNames: ['route', 'backend', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly duration = new Histogram({
-    name: 'ai_gateway_request_duration_seconds',
-    help: 'Time from request start to the last response byte',
-    labelNames: ['route', 'backend'] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-    registers: [this.registry],
-  });
-  readonly promptTokens = new Counter({
-    name: 'ai_prompt_tokens_total',
-    help: 'Prompt tokens reported by the provider',
-    labelNames: ['llm', 'model'] as const,
-    registers: [this.registry],
-  });
-  readonly completionTokens = new Counter({
-    name: 'ai_completion_tokens_total',
-    help: 'Completion tokens reported by the provider',
-    labelNames: ['llm', 'model'] as const,
-    registers: [this.registry],
-  });
+  readonly requests = new LabeledCounter('ai_gateway_requests_total', 'Requests handled, by route, backend and HTTP status', ['route', 'backend', 'status']);
+  readonly duration = new LabeledHistogram('ai_gateway_request_duration_seconds', 'Time from request start to the last response byte', ['route', 'backend']);
+  readonly promptTokens = new LabeledCounter('ai_prompt_tokens_total', 'Prompt tokens reported by the provider', ['llm', 'model']);
+  readonly completionTokens = new LabeledCounter('ai_completion_tokens_total', 'Completion tokens reported by the provider', ['llm', 'model']);
   readonly configReloads = new Counter({
     name: 'ai_gateway_config_reloads_total',
     help: 'Config reloads, by result',
@@ -40,21 +21,14 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Labelled children by label values: prom-client hashes labels on every `labels()` call. */
-  private readonly requestChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
-
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
-  recordRequest(route: string, backend: string, status: number, seconds: number): void {
-    const key = `${route}\u0000${backend}\u0000${status}`;
-    let child = this.requestChildren.get(key);
-    if (child === undefined) {
-      child = { count: this.requests.labels(route, backend, String(status)), duration: this.duration.labels(route, backend) };
-      this.requestChildren.set(key, child);
-    }
-    child.count.inc();
-    child.duration.observe(seconds);
+  /** Everything, in the Prometheus text format. */
+  async render(): Promise<string> {
+    const base = await this.registry.metrics();
+    const hot = [this.requests, this.duration, this.promptTokens, this.completionTokens].map((m) => m.render()).join('\n');
+    return `${base}${base.endsWith('\n') ? '' : '\n'}\n${hot}`;
   }
 }

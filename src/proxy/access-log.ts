@@ -6,31 +6,29 @@ export function logAccess(ctx: RequestContext, durationMs: number): void {
   const status = res.writableFinished ? res.statusCode : 499;
   const route = record.route ?? '';
   const backend = record.backend ?? '';
-  deps.metrics.recordRequest(route, backend, status, durationMs / 1000);
+  deps.metrics.requests.inc([route, backend, String(status)]);
+  deps.metrics.duration.observe([route, backend], durationMs / 1000);
   const usage = record.usage;
   if (usage !== undefined && record.llm !== undefined) {
     const model = record.model ?? record.providerModel ?? '';
-    deps.metrics.promptTokens.labels(record.llm, model).inc(usage.promptTokens);
-    deps.metrics.completionTokens.labels(record.llm, model).inc(usage.completionTokens);
+    deps.metrics.promptTokens.inc([record.llm, model], usage.promptTokens);
+    deps.metrics.completionTokens.inc([record.llm, model], usage.completionTokens);
   }
-  if (!deps.logger.isLevelEnabled('info')) return;
-  deps.logger.info(
-    {
-      reqId: ctx.id,
-      method: ctx.view.method,
-      path: ctx.view.path,
-      route: record.route,
-      backend: record.backend,
-      operation: record.operation,
-      status,
-      upstreamStatus: record.upstreamStatus,
-      durationMs: Math.round(durationMs * 100) / 100,
-      model: record.model,
-      providerModel: record.providerModel,
-      stream: record.stream,
-      usage,
-      error: record.error,
-    },
-    'request',
-  );
+  if (!deps.accessLog.enabled) return;
+  deps.accessLog.write(deps.clock.now(), {
+    reqId: ctx.id,
+    method: ctx.view.method,
+    path: ctx.view.path,
+    route: record.route,
+    backend: record.backend,
+    operation: record.operation,
+    status,
+    upstreamStatus: record.upstreamStatus,
+    durationMs: Math.round(durationMs * 100) / 100,
+    model: record.model,
+    providerModel: record.providerModel,
+    stream: record.stream,
+    usage,
+    error: record.error,
+  });
 }

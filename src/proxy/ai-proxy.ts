@@ -5,6 +5,9 @@ import { GatewayError } from '../core/errors.js';
 import { parseJsonObject, readBody } from './body.js';
 import { forward } from './forward.js';
 import { forwardableHeaders } from './headers.js';
+import { jsonKey, replaceOnlyStringValue } from './json-scan.js';
+
+const MODEL_KEY = jsonKey('model');
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -64,8 +67,11 @@ function applyModel(ctx: RequestContext, backend: CompiledAiBackend, body: Buffe
     ctx.record.model = clientModel;
     return body;
   }
-  json.model = backend.model;
   ctx.record.model = backend.model;
+  // Splicing the one `model` value keeps the client's bytes and skips a re-serialization.
+  const spliced = clientModel === undefined ? undefined : replaceOnlyStringValue(body, MODEL_KEY, backend.model);
+  if (spliced !== undefined) return spliced;
+  json.model = backend.model;
   return Buffer.from(JSON.stringify(json));
 }
 

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
-import type { Logger } from '../observability/logger.js';
+import type { AccessLog, Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { RequestView } from '../routing/request-view.js';
@@ -20,6 +20,7 @@ export interface ProxyDeps {
   currentConfig: () => RuntimeConfig;
   dispatcher: Dispatcher;
   logger: Logger;
+  accessLog: AccessLog;
   metrics: GatewayMetrics;
   clock: Clock;
   options: ProxyOptions;

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { firstStringValue, jsonKey, lastObjectValue } from './json-scan.js';
 
 export interface TokenUsage {
   promptTokens: number;
@@ -19,6 +20,8 @@ export interface UsageTap {
 }
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
+const USAGE = jsonKey('usage');
+const MODEL = jsonKey('model');
 
 export function createUsageTap(contentType: string | undefined): UsageTap | undefined {
   if (contentType === undefined) return undefined;
@@ -50,9 +53,8 @@ function readBody(value: unknown): UsageReading {
 }
 
 /**
- * Finds the top-level `usage` object and `model` without parsing the whole answer: an
- * embeddings reply can be megabytes of numbers, and only two fields are wanted. In JSON an
- * unescaped `"usage":` can only be a key, so the search cannot be fooled by message text.
+ * Finds `usage` and `model` without parsing the whole answer: an embeddings reply can be
+ * megabytes of numbers, and only two fields are wanted.
  */
 class JsonUsageTap implements UsageTap {
   private chunks: Buffer[] = [];
@@ -65,41 +67,9 @@ class JsonUsageTap implements UsageTap {
 
   finish(): UsageReading {
     if (this.size > MAX_JSON_BYTES || this.size === 0) return { usage: undefined, model: undefined };
-    // latin1 decodes faster and the wanted fields are ASCII.
-    const text = (this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)).toString('latin1');
-    return { usage: readUsage(parseObjectAfterKey(text, '"usage"')), model: MODEL.exec(text)?.[1] };
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+    return { usage: readUsage(lastObjectValue(body, USAGE)), model: firstStringValue(body, MODEL) };
   }
-}
-
-const MODEL = /"model"\s*:\s*"([^"\\]*)"/;
-
-/** The JSON object that is the value of the last `key` in `text`, or undefined. */
-export function parseObjectAfterKey(text: string, key: string): unknown {
-  const at = text.lastIndexOf(key);
-  if (at === -1) return undefined;
-  let i = at + key.length;
-  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 9) i++;
-  if (text[i] !== ':') return undefined;
-  const open = text.indexOf('{', i);
-  if (open === -1 || text.slice(i + 1, open).trim() !== '') return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let j = open; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (inString) {
-      if (c === 92) j++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123) depth++;
-    else if (c === 125 && --depth === 0) {
-      try {
-        return JSON.parse(text.slice(open, j + 1));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 /** Scans SSE `data:` lines; only lines that mention usage are parsed, so the cost stays per stream, not per token. */

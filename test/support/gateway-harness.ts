@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gateway, type GatewayOptions } from '../../src/main.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLoggers } from '../../src/observability/logger.js';
 import { createUpstreamAgent } from '../../src/proxy/upstream.js';
 
 export interface RunningGateway {
@@ -32,12 +32,13 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
   const dir = await mkdtemp(join(tmpdir(), 'aigw-config-'));
   for (const [name, text] of Object.entries(options.files)) await writeFile(join(dir, name), text);
   const logs: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const { logger, accessLog } = createLoggers({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
   const connectTo = options.openai === undefined ? [] : [{ host: 'api.openai.com', port: 443, targetHost: '127.0.0.1', targetPort: options.openai.port }];
   const gateway = new Gateway({
     paths: [dir],
     admin: { host: '127.0.0.1', port: 0 },
     logger,
+    accessLog,
     mapPort: () => 0,
     drainMs: 200,
     dispatcher: createUpstreamAgent({ connectTo, ...(options.openai === undefined ? {} : { ca: [options.openai.caCert] }) }),

@@ -1,0 +1,74 @@
+/** The printed table and ratios, and the same as JSON. Ratios first: absolute numbers swing with the machine. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WrkResult } from './wrk.js';
+
+export interface Outcome extends Partial<WrkResult> {
+  name: string;
+  status: 'ok' | 'skipped' | 'failed';
+  note?: string;
+  peakRssMb?: number;
+  /** Share of the machine's CPU used by processes outside the bench during the measured run. */
+  otherCpu?: number;
+  /** CPU time the proxy process (tree) spent per request, in microseconds. */
+  cpuUsPerReq?: number;
+}
+
+/** Above this share of the machine used by others, a scenario's numbers are flagged as noisy. */
+export const NOISY = 0.1;
+export const RPS_TARGET = 0.8;
+export const RSS_TARGET_MB = 120;
+
+type Metric = 'rps' | 'p50Ms' | 'p99Ms' | 'cpuUsPerReq';
+/** Each ratio line: numerator scenario, denominator scenario, metric. */
+const RATIOS: Record<string, [string, string, Metric]> = {
+  'gateway/reference-hop req/s': ['gateway', 'reference-hop', 'rps'],
+  'gateway/direct req/s': ['gateway', 'direct', 'rps'],
+  'gateway/nginx req/s': ['gateway', 'nginx', 'rps'],
+  'nginx/direct req/s': ['nginx', 'direct', 'rps'],
+  'gateway+accesslog/gateway req/s': ['gateway+accesslog', 'gateway', 'rps'],
+  'gateway/reference-hop p50': ['gateway', 'reference-hop', 'p50Ms'],
+  'gateway/reference-hop p99': ['gateway', 'reference-hop', 'p99Ms'],
+  'gateway/reference-hop CPU/req': ['gateway', 'reference-hop', 'cpuUsPerReq'],
+};
+
+export const pct = (x: number): string => `${Math.round(x * 100)}%`;
+export const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;
+export const fmt = (n: number | undefined, d: number): string => (n === undefined ? '-' : n.toFixed(d));
+
+export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string): void {
+  const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
+  const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;
+
+  const cols = `${'scenario'.padEnd(18)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'proxy CPU us/req'.padStart(16)} ${'other CPU'.padStart(9)}  note`;
+  console.log(`\n${cols}`);
+  for (const r of results) {
+    const note = r.status === 'ok' ? (r.note ?? '') : `${r.status}: ${r.note ?? ''}`;
+    const other = r.otherCpu === undefined ? '-' : pct(r.otherCpu);
+    console.log(
+      `${r.name.padEnd(18)} ${fmt(r.rps, 0).padStart(9)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${fmt(r.cpuUsPerReq, 0).padStart(16)} ${other.padStart(9)}  ${note}`,
+    );
+  }
+
+  const ratios: Record<string, number | null> = {};
+  console.log('\nratios (req/s: higher is better; p50, p99, CPU/req: lower is better)');
+  for (const [key, [a, b, m]] of Object.entries(RATIOS)) {
+    const x = by(a)?.[m];
+    const y = by(b)?.[m];
+    const v = x === undefined || y === undefined || y === 0 ? null : round(x / y, 3);
+    ratios[key] = v;
+    const target = key === 'gateway/reference-hop req/s' && v !== null ? `   target >= ${RPS_TARGET.toFixed(2)}: ${v >= RPS_TARGET ? 'OK' : 'BELOW TARGET'}` : '';
+    const warn = v !== null && (noisy(a) || noisy(b)) ? '   (noisy: other processes were busy)' : '';
+    console.log(`  ${key.padEnd(32)} ${v === null ? 'n/a' : v.toFixed(3)}${target}${warn}`);
+  }
+  const peak = by('gateway')?.peakRssMb ?? null;
+  const peakLog = by('gateway+accesslog')?.peakRssMb ?? null;
+  const verdict = peak === null ? '' : `   target < ${RSS_TARGET_MB}: ${peak < RSS_TARGET_MB ? 'OK' : 'ABOVE TARGET'}`;
+  console.log(`  ${'gateway peak RSS MB'.padEnd(32)} ${peak ?? 'n/a'}${verdict}`);
+  console.log(`  ${'gateway+accesslog peak RSS MB'.padEnd(32)} ${peakLog ?? 'n/a'}`);
+
+  mkdirSync(outDir, { recursive: true });
+  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+  console.log('\nwritten: bench/results/latest.json');
+}

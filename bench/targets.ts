@@ -1,0 +1,123 @@
+/** Starting each thing wrk is pointed at; each Target knows how to tear itself down. */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nginxConf } from './nginx.js';
+import type { Started } from './procs.js';
+import { freePort, listeningPort, pollUntil, removeDir, start, stop, tempDir } from './procs.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BENCH = join(ROOT, 'bench');
+export const TOKEN = 'bench-token';
+
+export interface Target {
+  url: string;
+  /** The proxy's pid, for its CPU per request. */
+  pid?: number;
+  /** Sample the pid's RSS too (the gateway). */
+  sampleRss?: boolean;
+  /** What the upstream must see on the probe: the injected credential and the model. */
+  expect: { authorization: string | null; model: string };
+  stop: () => Promise<void>;
+}
+
+const HOP_EXPECT = { authorization: `Bearer ${TOKEN}`, model: 'gpt-3.5-turbo' };
+
+// exactOptionalPropertyTypes: leave `pid` out rather than set it to undefined.
+const pidOf = (s: Started): { pid?: number } => (s.child.pid === undefined ? {} : { pid: s.child.pid });
+
+export function tsxScript(file: string, args: string[]): Started {
+  return start(process.execPath, ['--import', 'tsx', join(BENCH, file), ...args], { cwd: ROOT });
+}
+
+/** Waits for readiness; if that fails, stops what was started before rethrowing. */
+async function readyOrStop(stopIt: () => Promise<void>, wait: () => Promise<unknown>): Promise<void> {
+  try {
+    await wait();
+  } catch (e) {
+    await stopIt();
+    throw e;
+  }
+}
+
+export function direct(upstreamPort: number): Target {
+  return { url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, expect: { authorization: null, model: 'gpt-3.5-turbo' }, stop: async () => {} };
+}
+
+export async function referenceHop(upstreamPort: number): Promise<Target> {
+  const hop = tsxScript('reference-hop.ts', ['0', String(upstreamPort), TOKEN]);
+  const stopIt = (): Promise<void> => stop(hop.child);
+  let port = 0;
+  await readyOrStop(stopIt, async () => (port = await listeningPort(hop)));
+  return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(hop), expect: HOP_EXPECT, stop: stopIt };
+}
+
+export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info'): Promise<Target> {
+  const dir = tempDir('aigw-bench-');
+  const [port, admin] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort));
+  const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
+  // At info every request writes an access-log line to stdout; /dev/null keeps the terminal out of the measurement.
+  const gw = start(process.execPath, args, { cwd: ROOT, stdoutToNull: logLevel === 'info' });
+  const stopIt = async (): Promise<void> => {
+    await stop(gw.child);
+    removeDir(dir);
+  };
+  await readyOrStop(stopIt, () => pollUntil('gateway /readyz', gw, async () => (await fetch(`http://127.0.0.1:${admin}/readyz`)).status === 200));
+  return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(gw), sampleRss: true, expect: { authorization: `Bearer ${TOKEN}`, model: 'gpt-4o-mini' }, stop: stopIt };
+}
+
+/** The seed's setup, pointed at the local upstream; the Backend's model override makes the gateway rewrite the body. */
+function gatewayManifests(port: number, upstreamPort: number): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: ai-gateway, namespace: kgateway-system }
+spec:
+  gatewayClassName: kgateway
+  listeners:
+  - { name: http, protocol: HTTP, port: ${port} }
+---
+apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: { name: openai, namespace: kgateway-system }
+spec:
+  type: AI
+  ai:
+    llm:
+      hostOverride: { host: 127.0.0.1, port: ${upstreamPort} }
+      provider:
+        openai:
+          authToken: { kind: Inline, inline: "${TOKEN}" }
+          model: "gpt-4o-mini"
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: openai, namespace: kgateway-system }
+spec:
+  parentRefs:
+  - { name: ai-gateway, namespace: kgateway-system }
+  rules:
+  - matches:
+    - path: { type: PathPrefix, value: /openai }
+    backendRefs:
+    - { name: openai, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }
+`;
+}
+
+export async function nginx(bin: string, upstreamPort: number): Promise<Target> {
+  const dir = tempDir('nginx-bench-');
+  // Workers run as nobody when started by root; they must be able to enter the prefix dir.
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, nginxConf({ dir, listenPort: port, upstreamPort, token: TOKEN }));
+  // -e: the error log before the conf is read would otherwise go to /var/log/nginx.
+  const ng = start(bin, ['-c', conf, '-p', dir, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { cwd: dir, group: true });
+  const stopIt = async (): Promise<void> => {
+    await stop(ng.child);
+    removeDir(dir);
+  };
+  // Any HTTP answer (a 404 here) means nginx is accepting.
+  await readyOrStop(stopIt, () => pollUntil('nginx', ng, async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status > 0));
+  return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(ng), expect: HOP_EXPECT, stop: stopIt };
+}
