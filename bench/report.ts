@@ -36,6 +36,29 @@ export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;
 export const fmt = (n: number | undefined, d: number): string => (n === undefined ? '-' : n.toFixed(d));
 
+const NUMERIC = ['rps', 'p50Ms', 'p99Ms', 'cpuUsPerReq', 'peakRssMb', 'otherCpu', 'requests'] as const;
+
+/** Per scenario, the median of each figure over the rounds it ran in (peak RSS: the highest). */
+export function medianOutcomes(rounds: Outcome[][]): Outcome[] {
+  const names = [...new Set(rounds.flat().map((o) => o.name))];
+  return names.map((name) => {
+    const runs = rounds.flatMap((r) => r.filter((o) => o.name === name));
+    const ok = runs.filter((o) => o.status === 'ok');
+    const first = ok[0] ?? runs[0] ?? { name, status: 'skipped' as const };
+    if (ok.length === 0) return first;
+    const notes = [...new Set(ok.map((o) => o.note).filter((n) => n !== undefined))].join('; ');
+    const merged: Outcome = { ...first };
+    delete merged.note;
+    if (notes !== '') merged.note = notes;
+    for (const key of NUMERIC) {
+      const values = ok.map((o) => o[key]).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+      if (values.length === 0) continue;
+      merged[key] = key === 'peakRssMb' ? (values.at(-1) as number) : (values[Math.floor(values.length / 2)] as number);
+    }
+    return merged;
+  });
+}
+
 export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string): void {
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the same POST through five paths on this machine, wrk at 32 connections,
  * printed side by side. Absolute numbers swing with the machine; the ratios are the result.
- * BENCH_DURATION / BENCH_WARMUP (seconds) shorten or lengthen each scenario.
+ * BENCH_DURATION / BENCH_WARMUP (seconds) shorten or lengthen each scenario; BENCH_ROUNDS
+ * repeats them all (default 3) and the report takes medians.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { watchCpu } from './cpu.js';
 import { cleanupSync, listeningPort, sampleRss, stop, stopAll, track } from './procs.js';
 import type { Outcome } from './report.js';
-import { fmt, NOISY, pct, report, round } from './report.js';
+import { fmt, medianOutcomes, NOISY, pct, report, round } from './report.js';
 import type { Target } from './targets.js';
 import { BENCH, direct, gateway, nginx, referenceHop, ROOT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
@@ -18,8 +19,9 @@ import { runWrk } from './wrk.js';
 const CFG = {
   connections: 32,
   threads: 2,
-  durationS: Number(process.env.BENCH_DURATION ?? 8),
+  durationS: Number(process.env.BENCH_DURATION ?? 6),
   warmupS: Number(process.env.BENCH_WARMUP ?? 2),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
 };
 /** Set by Ctrl-C / SIGTERM: start nothing more and print no half-finished report. */
 let interrupted = false;
@@ -121,13 +123,26 @@ async function main(): Promise<void> {
     return wrkBin === undefined ? skip(name, 'wrk') : await measure(name, setup);
   };
 
-  // reference-hop and gateway back to back, so slow drift in the machine hits both alike.
-  const results: Outcome[] = [];
-  results.push(await run('direct', () => Promise.resolve(direct(upstreamPort))));
-  results.push(await run('reference-hop', () => referenceHop(upstreamPort)));
-  results.push(await run('gateway', () => gateway(upstreamPort, 'warn')));
-  results.push(await run('gateway+accesslog', () => gateway(upstreamPort, 'info')));
-  results.push(nginxBin === undefined ? skip('nginx', 'nginx') : await run('nginx', () => nginx(nginxBin, upstreamPort)));
+  // Rounds of every scenario, reference-hop and gateway back to back, so drift in the machine
+  // hits both alike; the report takes each scenario's median over the rounds.
+  const rounds: Outcome[][] = [];
+  for (let round = 1; round <= CFG.rounds && !interrupted; round++) {
+    console.log(`round ${round}/${CFG.rounds}`);
+    const results: Outcome[] = [];
+    results.push(await run('direct', () => Promise.resolve(direct(upstreamPort))));
+    results.push(await run('reference-hop', () => referenceHop(upstreamPort)));
+    results.push(await run('gateway', () => gateway(upstreamPort, 'warn')));
+    results.push(await run('gateway+accesslog', () => gateway(upstreamPort, 'info')));
+    results.push(nginxBin === undefined ? skip('nginx', 'nginx') : await run('nginx', () => nginx(nginxBin, upstreamPort)));
+    rounds.push(results);
+  }
+  const results = medianOutcomes(rounds);
+  const headline = rounds.map((r) => {
+    const g = r.find((o) => o.name === 'gateway')?.rps;
+    const h = r.find((o) => o.name === 'reference-hop')?.rps;
+    return g === undefined || h === undefined ? 'n/a' : (g / h).toFixed(3);
+  });
+  console.log(`gateway/reference-hop req/s per round: ${headline.join(', ')}`);
   await stop(up.child);
   if (interrupted) return;
 

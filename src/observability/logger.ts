@@ -65,9 +65,12 @@ export interface Loggers {
   accessLog: AccessLog;
 }
 
-/** JSON lines into one async destination, so logging stays off the request's critical path. */
+/**
+ * JSON lines into one async destination, so logging stays off the request's critical path:
+ * lines are batched up to 4 KiB, and a batch is written within 200 ms even when traffic is low.
+ */
 export function createLoggers(options: { level?: string; destination?: DestinationStream } = {}): Loggers {
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 });
   const logger = pino(
     {
       level: options.level ?? 'info',

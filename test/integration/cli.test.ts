@@ -37,17 +37,20 @@ before(async () => {
 });
 after(() => openai.close());
 
-async function serveSeedGateway(env: Record<string, string>): Promise<{ url: string; admin: string; stop: () => Promise<void> }> {
+async function serveSeedGateway(env: Record<string, string>): Promise<{ url: string; admin: string; stdout: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
   const adminPort = await freePort();
   const file = join(dir, `gateway-${port}.yaml`);
   await writeFile(file, seedManifest('gateway.yaml').replace('port: 8080', `port: ${port}`));
   const admin = `127.0.0.1:${adminPort}`;
   const server = cli(['serve', '-f', file, '--admin-address', admin, '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], { env });
+  let stdout = '';
+  server.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
   return {
     url: `http://127.0.0.1:${port}`,
     admin,
+    stdout: () => stdout,
     stop: async () => {
       server.child.kill('SIGTERM');
       assert.equal((await server.done).code, 0);
@@ -72,6 +75,9 @@ describe('serve + apply, the seed step by step', () => {
       const received = openai.received.at(-1);
       assert.equal(received?.headers.authorization, 'Bearer sk-cli-token');
       assert.equal(received?.servername, 'api.openai.com');
+      // The access log reaches stdout promptly even when traffic is low.
+      await eventually(() => gw.stdout().includes('"msg":"request"') && gw.stdout().includes('"route":"kgateway-system/openai"'), 2000);
+      assert.ok(!gw.stdout().includes('sk-cli-token'));
     } finally {
       await gw.stop();
     }

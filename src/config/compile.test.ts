@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { compileConfig } from './compile.js';
+import type { KubeObject } from './resources/kube-object.js';
+import type { CompiledAiBackend, RuntimeConfig } from './runtime-config.js';
+
+function compile(yaml: string, gatewayClassName = 'kgateway'): RuntimeConfig {
+  const objects = parseAllDocuments(yaml).map((d, document) => ({ object: d.toJS() as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
+  return compileConfig(objects, { gatewayClassName, version: 1 });
+}
+
+const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: infra}
+spec:
+  gatewayClassName: kgateway
+  addresses: [{type: IPAddress, value: 127.0.0.1}]
+  listeners:
+  - {name: http, protocol: HTTP, port: 8080}
+  - {name: all, protocol: HTTP, port: 8090, allowedRoutes: {namespaces: {from: All}}}
+  - {name: tls, protocol: HTTPS, port: 8443}
+`;
+
+function route(name: string, ns: string, parent: string): string {
+  return `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  parentRefs: [${parent}]
+`;
+}
+
+type Status = { parents?: { conditions: { type: string; status: string; reason: string }[] }[]; listeners?: { name: string; attachedRoutes: number; conditions: { type: string; status: string; reason: string }[] }[] };
+const statusOf = (c: RuntimeConfig, kind: string, name: string): Status => c.resources.find((r) => r.kind === kind && r.name === name)?.status as Status;
+const accepted = (s: Status): string[] => (s.parents ?? []).map((p) => `${p.conditions[0]?.status}/${p.conditions[0]?.reason}`);
+
+test('parentRefs attach by name, namespace and sectionName, within allowedRoutes', () => {
+  const c = compile(
+    GATEWAY +
+      route('same', 'infra', '{name: gw}') +
+      route('section', 'infra', '{name: gw, sectionName: all}') +
+      route('nosection', 'infra', '{name: gw, sectionName: nope}') +
+      route('other-ns', 'apps', '{name: gw, namespace: infra, sectionName: http}') +
+      route('other-ns-all', 'apps', '{name: gw, namespace: infra, sectionName: all}') +
+      route('missing', 'infra', '{name: nope}'),
+  );
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'same')), ['True/Accepted']);
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'section')), ['True/Accepted']);
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'nosection')), ['False/NoMatchingParent']);
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'other-ns')), ['False/NotAllowedByListeners']);
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'other-ns-all')), ['True/Accepted']);
+  assert.deepEqual(accepted(statusOf(c, 'HTTPRoute', 'missing')), ['False/NoMatchingParent']);
+  const listeners = statusOf(c, 'Gateway', 'gw').listeners ?? [];
+  assert.deepEqual(listeners.map((l) => [l.name, l.attachedRoutes]), [['http', 1], ['all', 3], ['tls', 0]]);
+  assert.equal(listeners[2]?.conditions[0]?.reason, 'UnsupportedProtocol');
+  assert.deepEqual([...c.bindings.keys()], ['127.0.0.1:8080', '127.0.0.1:8090'], 'spec.addresses are the bind addresses; HTTPS is not bound yet');
+});
+
+test('only Gateways of the served class are served, and their routes are not reported on', () => {
+  const c = compile(GATEWAY + route('r', 'infra', '{name: gw}'), 'other-class');
+  assert.equal(c.bindings.size, 0);
+  assert.deepEqual(statusOf(c, 'HTTPRoute', 'r').parents, []);
+});
+
+test('TLS exactly on port 443, as kgateway; Host carries a non-default port', () => {
+  const backend = (name: string, llm: string): string => `---
+apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: {name: ${name}, namespace: infra}
+spec: {type: AI, ai: {llm: ${llm}}}
+`;
+  const c = compile(
+    GATEWAY +
+      backend('default', '{provider: {openai: {authToken: {kind: Passthrough}}}}') +
+      backend('override443', '{hostOverride: {host: llm.internal, port: 443}, provider: {openai: {authToken: {kind: Passthrough}}}}') +
+      backend('ollama', '{host: 10.0.0.5, port: 11434, openai: {authToken: {kind: Passthrough}}}') +
+      `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: infra}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  rules:
+  - matches: [{path: {value: /a}}]
+    backendRefs: [{name: default, group: gateway.kgateway.dev, kind: Backend}]
+  - matches: [{path: {value: /b}}]
+    backendRefs: [{name: override443, group: gateway.kgateway.dev, kind: Backend}]
+  - matches: [{path: {value: /c}}]
+    backendRefs: [{name: ollama, group: gateway.kgateway.dev, kind: Backend}]
+`,
+  );
+  const table = c.bindings.get('127.0.0.1:8080')?.listeners[0]?.routes;
+  const target = (path: string): CompiledAiBackend => table?.match({ method: 'POST', path, query: '', host: 'x', headers: {} })?.rule.targets[0]?.target as CompiledAiBackend;
+  assert.deepEqual([target('/a').origin, target('/a').hostHeader], ['https://api.openai.com', 'api.openai.com']);
+  assert.deepEqual([target('/b').origin, target('/b').hostHeader], ['https://llm.internal', 'llm.internal']);
+  assert.deepEqual([target('/c').origin, target('/c').hostHeader], ['http://10.0.0.5:11434', '10.0.0.5:11434']);
+});
