@@ -32,7 +32,7 @@ export class ListenerManager {
     const binds: Promise<void>[] = [];
     for (const [key, binding] of config.bindings) {
       if (this.servers.has(key)) continue;
-      const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, this.options.handlerFor(key));
+      const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000 }, this.options.handlerFor(key));
       this.servers.set(key, { server, gatewayPort: binding.port });
       binds.push(
         new Promise<void>((resolve, reject) => {

@@ -121,6 +121,16 @@ describe('backend errors', () => {
     assert.equal(r.body.error.code, 'upstream_timeout');
   });
 
+  test('a stream that stalls past the timeout is cut, not left hanging', async () => {
+    fake.setHandler((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"choices":[{"index":0,"delta":{"content":"partial"}}]}\n\n');
+    });
+    const res = await fetch(`${gw.url}/ok`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","stream":true}' });
+    assert.equal(res.status, 200);
+    await assert.rejects(res.text(), 'the body ends in an error, so the client knows the answer is incomplete');
+  });
+
   test('upstream errors pass through with their status and body', async () => {
     const upstreamError = '{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}';
     fake.setHandler((_req, res) => {
