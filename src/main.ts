@@ -109,8 +109,9 @@ export class Gateway {
     return this.config;
   }
 
-  boundPort(gatewayPort: number): number | undefined {
-    return this.listeners.boundPort(gatewayPort);
+  /** The port bound for a Gateway listener port (they differ when `mapPort` binds ephemeral ports). */
+  boundPort(gatewayPort: number, address?: string): number | undefined {
+    return this.listeners.boundPort(gatewayPort, address);
   }
 
   get adminAddress(): string | undefined {
@@ -183,6 +184,7 @@ export class Gateway {
       listeners: [...c.bindings.values()].map((b) => ({
         address: b.address,
         port: b.port,
+        protocol: b.protocol,
         listeners: b.listeners.map((l) => ({ gateway: l.gateway, name: l.name, hostname: l.hostname ?? null })),
       })),
       issues: c.issues.map(formatIssue),

@@ -2,10 +2,10 @@ import { resolveCredential, type SecretLookup } from '../auth/backend-credential
 import { PROVIDERS } from '../providers/registry.js';
 import { condition } from './conditions.js';
 import type { BackendResource, LlmSpec } from './resources/backend.js';
-import type { CompiledAiBackend, CompiledStaticBackend, Condition } from './runtime-config.js';
+import type { CompiledAiBackend, CompiledHttpPool, Condition } from './runtime-config.js';
 
 export interface CompiledBackendResult {
-  backend: CompiledAiBackend | CompiledStaticBackend | undefined;
+  backend: CompiledAiBackend | CompiledHttpPool | undefined;
   conditions: Condition[];
 }
 
@@ -16,7 +16,7 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup)
   if (resource.type === 'Static') {
     const origins = resource.hosts.map((h) => `http://${formatHost(h.host)}:${h.port}`);
     return {
-      backend: { kind: 'static', ref, origins, cursor: { next: 0 } },
+      backend: httpPool(ref, origins),
       conditions: [condition('Accepted', true, 'Accepted', 'Backend accepted', generation)],
     };
   }
@@ -55,6 +55,10 @@ function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets:
   };
 }
 
-function formatHost(host: string): string {
+export function httpPool(ref: string, origins: readonly string[]): CompiledHttpPool {
+  return { kind: 'pool', ref, origins, state: { next: 0, failedUntil: new Map() } };
+}
+
+export function formatHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

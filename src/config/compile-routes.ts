@@ -1,13 +1,12 @@
-import { GatewayError } from '../core/errors.js';
 import { intersectHostnames } from '../routing/hostnames.js';
 import type { RouteEntry } from '../routing/route-table.js';
 import { condition } from './conditions.js';
 import type { GatewayResource, ListenerSpec } from './resources/gateway.js';
-import type { BackendRef, HTTPRouteResource, ParentRef } from './resources/http-route.js';
-import type { BackendTarget, CompiledAiBackend, CompiledRule, CompiledStaticBackend, Condition, WeightedTarget } from './runtime-config.js';
+import type { HTTPRouteResource, ParentRef, RouteRule } from './resources/http-route.js';
+import type { BackendResolver, RefIssue } from './resolve-backend-refs.js';
+import type { CompiledMirror, CompiledRule, Condition, WeightedTarget } from './runtime-config.js';
 
 export const CONTROLLER_NAME = 'kgateway.dev/kgateway';
-const KGATEWAY_GROUP = 'gateway.kgateway.dev';
 
 /** A listener being compiled: its spec, the routes attached so far, and its status. */
 export interface ListenerBuild {
@@ -30,7 +29,9 @@ export interface RouteCompileInput {
   gateways: ReadonlyMap<string, { gateway: GatewayResource; listeners: ListenerBuild[] }>;
   /** Gateways that exist but belong to another class: not ours to report on. */
   foreignGateways: ReadonlySet<string>;
-  backends: ReadonlyMap<string, CompiledAiBackend | CompiledStaticBackend | undefined>;
+  resolver: BackendResolver;
+  /** Labels of a namespace (from Namespace resources; none when it is not loaded). */
+  namespaceLabels: (namespace: string) => Readonly<Record<string, string>>;
 }
 
 /** Attaches one HTTPRoute to the listeners it may use and returns its parent statuses. */
@@ -38,22 +39,12 @@ export function compileRoute(input: RouteCompileInput): RouteStatusParent[] {
   const { route } = input;
   const gen = route.meta.generation;
   const routeRef = `${route.meta.namespace}/${route.meta.name}`;
-  const refIssues: { reason: string; message: string }[] = [];
-  const rules = route.rules.map((rule, ruleIndex): CompiledRule => {
-    const targets = rule.backendRefs.map((ref): WeightedTarget => ({ weight: ref.weight, target: resolveBackendRef(ref, input, refIssues) }));
-    return {
-      routeRef,
-      ruleIndex,
-      ruleName: rule.name,
-      filters: rule.filters,
-      targets,
-      totalWeight: targets.reduce((sum, t) => sum + t.weight, 0),
-    };
-  });
+  const refIssues: RefIssue[] = [];
+  const rules = route.rules.map((rule, ruleIndex) => compileRule(rule, ruleIndex, routeRef, input, refIssues));
   const resolved =
     refIssues.length === 0
       ? condition('ResolvedRefs', true, 'ResolvedRefs', 'All references resolved', gen)
-      : condition('ResolvedRefs', false, (refIssues[0] as { reason: string }).reason, refIssues.map((i) => i.message).join('; '), gen);
+      : condition('ResolvedRefs', false, (refIssues[0] as RefIssue).reason, refIssues.map((i) => i.message).join('; '), gen);
 
   const parents: RouteStatusParent[] = [];
   for (const parentRef of route.parentRefs) {
@@ -68,7 +59,7 @@ export function compileRoute(input: RouteCompileInput): RouteStatusParent[] {
       parents.push(parentStatus(parentRef, condition('Accepted', false, 'NoMatchingParent', `Gateway ${key} not found`, gen), resolved));
       continue;
     }
-    const accepted = attachToGateway(route, parentRef, gw.listeners, rules, input.firstSeen);
+    const accepted = attachToGateway(input, parentRef, gw.listeners, rules);
     parents.push(parentStatus(parentRef, accepted, resolved));
   }
   return parents;
@@ -79,19 +70,14 @@ function parentStatus(parentRef: ParentRef, accepted: Condition, resolved: Condi
 }
 
 /** Gateway API attachment: sectionName/port select listeners, then namespaces, kinds and hostnames filter them. */
-function attachToGateway(
-  route: HTTPRouteResource,
-  parentRef: ParentRef,
-  listeners: ListenerBuild[],
-  rules: CompiledRule[],
-  firstSeen: string,
-): Condition {
+function attachToGateway(input: RouteCompileInput, parentRef: ParentRef, listeners: ListenerBuild[], rules: CompiledRule[]): Condition {
+  const { route, firstSeen } = input;
   const gen = route.meta.generation;
   const selected = listeners.filter(
     (l) => (parentRef.sectionName === undefined || l.spec.name === parentRef.sectionName) && (parentRef.port === undefined || l.spec.port === parentRef.port),
   );
   if (selected.length === 0) return condition('Accepted', false, 'NoMatchingParent', 'no listener matches the parentRef sectionName/port', gen);
-  const allowed = selected.filter((l) => l.accepted && allowsRoute(l, route));
+  const allowed = selected.filter((l) => l.accepted && allowsRoute(l, route, input.namespaceLabels));
   if (allowed.length === 0) return condition('Accepted', false, 'NotAllowedByListeners', 'no listener allows routes from this namespace or of this kind', gen);
   let attached = 0;
   for (const l of allowed) {
@@ -117,7 +103,7 @@ function attachToGateway(
   return condition('Accepted', true, 'Accepted', 'Route accepted', gen);
 }
 
-function allowsRoute(l: ListenerBuild, route: HTTPRouteResource): boolean {
+function allowsRoute(l: ListenerBuild, route: HTTPRouteResource, namespaceLabels: RouteCompileInput['namespaceLabels']): boolean {
   const kindOk = l.spec.allowedKinds.length === 0 || l.spec.allowedKinds.some((k) => k.kind === 'HTTPRoute' && k.group === 'gateway.networking.k8s.io');
   if (!kindOk) return false;
   switch (l.spec.allowedNamespaces) {
@@ -125,26 +111,32 @@ function allowsRoute(l: ListenerBuild, route: HTTPRouteResource): boolean {
       return true;
     case 'Same':
       return route.meta.namespace === l.gateway.meta.namespace;
-    case 'Selector':
-      return false;
+    case 'Selector': {
+      const labels = namespaceLabels(route.meta.namespace);
+      return Object.entries(l.spec.namespaceSelector).every(([k, v]) => labels[k] === v);
+    }
   }
 }
 
-function resolveBackendRef(ref: BackendRef, input: RouteCompileInput, issues: { reason: string; message: string }[]): BackendTarget {
-  const name = `${ref.namespace}/${ref.name}`;
-  const unresolved = (reason: string, message: string): BackendTarget => {
-    issues.push({ reason, message });
-    return { kind: 'unresolved', ref: name, error: new GatewayError('backend_not_found', `backend ${name} is not available: ${message}`) };
+function compileRule(rule: RouteRule, ruleIndex: number, routeRef: string, input: RouteCompileInput, issues: RefIssue[]): CompiledRule {
+  const ns = input.route.meta.namespace;
+  const targets = rule.backendRefs.map((ref): WeightedTarget => ({ weight: ref.weight, target: input.resolver.resolve(ref, ns, issues), filters: ref.filters }));
+  const mirrors: CompiledMirror[] = [];
+  for (const f of [...rule.filters, ...rule.backendRefs.flatMap((r) => r.filters)]) {
+    if (f.type !== 'RequestMirror') continue;
+    const target = input.resolver.resolve(f.backendRef, ns, issues);
+    // A mirror to an AI Backend would spend tokens twice; only plain HTTP targets are mirrored.
+    if (target.kind === 'pool') mirrors.push({ target, fraction: f.fraction });
+  }
+  const limits = [rule.timeouts.requestMs, rule.timeouts.backendRequestMs].filter((t): t is number => t !== undefined && t > 0);
+  return {
+    routeRef,
+    ruleIndex,
+    ruleName: rule.name,
+    filters: rule.filters,
+    mirrors,
+    targets,
+    totalWeight: targets.reduce((sum, t) => sum + t.weight, 0),
+    timeoutMs: limits.length === 0 ? undefined : Math.min(...limits),
   };
-  if (ref.group !== KGATEWAY_GROUP || ref.kind !== 'Backend') {
-    const kind = ref.group === '' ? ref.kind : `${ref.group}/${ref.kind}`;
-    return unresolved('InvalidKind', `backendRef kind ${kind} is not supported yet (use group ${KGATEWAY_GROUP}, kind Backend)`);
-  }
-  if (ref.namespace !== input.route.meta.namespace) {
-    return unresolved('RefNotPermitted', `Backend "${name}" is in another namespace; cross-namespace references are not supported yet`);
-  }
-  if (!input.backends.has(name)) return unresolved('BackendNotFound', `Backend "${ref.name}" not found`);
-  const backend = input.backends.get(name);
-  if (backend === undefined) return unresolved('BackendNotFound', `Backend "${ref.name}" is invalid`);
-  return backend;
 }

@@ -19,7 +19,7 @@ spec:
   listeners:
   - {name: http, protocol: HTTP, port: 8080}
   - {name: all, protocol: HTTP, port: 8090, allowedRoutes: {namespaces: {from: All}}}
-  - {name: tls, protocol: HTTPS, port: 8443}
+  - {name: tls, protocol: TLS, port: 8443}
 `;
 
 function route(name: string, ns: string, parent: string): string {
@@ -55,7 +55,7 @@ test('parentRefs attach by name, namespace and sectionName, within allowedRoutes
   const listeners = statusOf(c, 'Gateway', 'gw').listeners ?? [];
   assert.deepEqual(listeners.map((l) => [l.name, l.attachedRoutes]), [['http', 1], ['all', 3], ['tls', 0]]);
   assert.equal(listeners[2]?.conditions[0]?.reason, 'UnsupportedProtocol');
-  assert.deepEqual([...c.bindings.keys()], ['127.0.0.1:8080', '127.0.0.1:8090'], 'spec.addresses are the bind addresses; HTTPS is not bound yet');
+  assert.deepEqual([...c.bindings.keys()], ['127.0.0.1:8080', '127.0.0.1:8090'], 'spec.addresses are the bind addresses; an unsupported protocol is not bound');
 });
 
 test('only Gateways of the served class are served, and their routes are not reported on', () => {

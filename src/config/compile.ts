@@ -3,8 +3,10 @@ import { compareHostnameSpecificity } from '../routing/hostnames.js';
 import { RouteTable } from '../routing/route-table.js';
 import { compileBackend } from './compile-backends.js';
 import { compileRoute, type ListenerBuild, type RouteStatusParent } from './compile-routes.js';
+import { resolveListenerTls, type ListenerTlsResult, type LoadedCertificates, type SecretResolver } from './compile-tls.js';
 import { condition } from './conditions.js';
 import { redactManifest } from './redact.js';
+import { BackendResolver } from './resolve-backend-refs.js';
 import type { BackendResource } from './resources/backend.js';
 import type { GatewayResource } from './resources/gateway.js';
 import type { HTTPRouteResource } from './resources/http-route.js';
@@ -13,7 +15,7 @@ import { parseObject, type ConfigIssue, type Resource } from './resources/parse.
 import {
   bindingKey,
   type CompiledAiBackend,
-  type CompiledStaticBackend,
+  type CompiledHttpPool,
   type Condition,
   type PortBinding,
   type ResourceView,
@@ -25,7 +27,17 @@ export interface CompileOptions {
   version: number;
 }
 
-const SUPPORTED_PROTOCOLS = ['HTTP'];
+const SUPPORTED_PROTOCOLS = ['HTTP', 'HTTPS'];
+
+/** A listener being compiled, plus what decides whether it is served (see listenerConditions). */
+interface ListenerState extends ListenerBuild {
+  /** Why `accepted` is false. */
+  rejection: { reason: string; message: string } | undefined;
+  /** HTTPS: its certificates, or why they cannot be used. */
+  tls: ListenerTlsResult | undefined;
+  /** Set when an earlier listener claimed the same address:port with another protocol. */
+  conflict: string | undefined;
+}
 
 interface Loaded {
   resource: Resource;
@@ -52,8 +64,11 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   const secretsByKey = new Map(of('Secret').map((l) => [`${l.resource.meta.namespace}/${l.resource.meta.name}`, l.resource.values]));
   const secrets: SecretLookup = { get: (ns, name) => secretsByKey.get(`${ns}/${name}`) };
   for (const l of of('Secret')) views.push(view(l.source, {}));
+  const secretResources = new Map(of('Secret').map((l) => [`${l.resource.meta.namespace}/${l.resource.meta.name}`, l.resource]));
+  const tlsSecrets: SecretResolver = (ns, name) => secretResources.get(`${ns}/${name}`);
+  const certificates: LoadedCertificates = new Map();
 
-  const backends = new Map<string, CompiledAiBackend | CompiledStaticBackend | undefined>();
+  const backends = new Map<string, CompiledAiBackend | CompiledHttpPool | undefined>();
   for (const l of of('Backend')) {
     const b: BackendResource = l.resource;
     const compiled = compileBackend(b, secrets);
@@ -61,22 +76,34 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
     views.push(view(l.source, { conditions: compiled.conditions }));
   }
 
-  const gateways = new Map<string, { gateway: GatewayResource; listeners: ListenerBuild[] }>();
+  const gateways = new Map<string, { gateway: GatewayResource; listeners: ListenerState[] }>();
   const foreignGateways = new Set<string>();
   for (const l of of('Gateway')) {
     const key = `${l.resource.meta.namespace}/${l.resource.meta.name}`;
     if (l.resource.gatewayClassName !== options.gatewayClassName) foreignGateways.add(key);
-    else gateways.set(key, { gateway: l.resource, listeners: buildListeners(l.resource) });
+    else gateways.set(key, { gateway: l.resource, listeners: buildListeners(l.resource, tlsSecrets, certificates) });
   }
+  markProtocolConflicts(gateways.values());
 
+  for (const kind of ['Service', 'EndpointSlice', 'Namespace', 'ReferenceGrant'] as const) for (const l of of(kind)) views.push(view(l.source, {}));
+  const resolver = new BackendResolver({
+    backends,
+    services: of('Service').map((l) => l.resource),
+    endpointSlices: of('EndpointSlice').map((l) => l.resource),
+    grants: of('ReferenceGrant').map((l) => l.resource),
+  });
+  const namespaceLabels = new Map(of('Namespace').map((l) => [l.resource.meta.name, l.resource.meta.labels]));
   const routeParents = new Map<Loaded, RouteStatusParent[]>();
   for (const l of of('HTTPRoute')) {
     const route: HTTPRouteResource = l.resource;
-    routeParents.set(l, compileRoute({ route, firstSeen: l.source.firstSeen ?? '', gateways, foreignGateways, backends }));
+    routeParents.set(
+      l,
+      compileRoute({ route, firstSeen: l.source.firstSeen ?? '', gateways, foreignGateways, resolver, namespaceLabels: (ns) => namespaceLabels.get(ns) ?? {} }),
+    );
   }
   for (const [l, parents] of routeParents) views.push(view(l.source, { parents }));
 
-  const bindings = new Map<string, { address: string; port: number; listeners: PortBinding['listeners'][number][] }>();
+  const bindings = new Map<string, { address: string; port: number; protocol: PortBinding['protocol']; listeners: PortBinding['listeners'][number][] }>();
   for (const l of of('Gateway')) {
     const gw = gateways.get(`${l.resource.meta.namespace}/${l.resource.meta.name}`);
     if (gw === undefined) {
@@ -84,15 +111,17 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
       continue;
     }
     views.push(view(l.source, gatewayStatus(gw.gateway, gw.listeners)));
-    for (const listener of gw.listeners.filter((x) => x.accepted)) {
-      for (const address of gw.gateway.bindAddresses.length > 0 ? gw.gateway.bindAddresses : ['0.0.0.0']) {
+    for (const listener of gw.listeners.filter(isProgrammed)) {
+      for (const address of bindAddressesOf(gw.gateway)) {
         const key = bindingKey(address, listener.spec.port);
-        const binding = bindings.get(key) ?? { address, port: listener.spec.port, listeners: [] };
+        const protocol = listener.spec.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
+        const binding = bindings.get(key) ?? { address, port: listener.spec.port, protocol, listeners: [] };
         binding.listeners.push({
           gateway: `${gw.gateway.meta.namespace}/${gw.gateway.meta.name}`,
           name: listener.spec.name,
           hostname: listener.spec.hostname,
           routes: new RouteTable(listener.entries),
+          tls: listener.tls?.ok === true ? listener.tls.tls : undefined,
         });
         bindings.set(key, binding);
       }
@@ -102,24 +131,89 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   return { version: options.version, bindings, resources: views, issues };
 }
 
-function buildListeners(gateway: GatewayResource): ListenerBuild[] {
-  return gateway.listeners.map((spec) => ({
-    gateway,
-    spec,
-    accepted: SUPPORTED_PROTOCOLS.includes(spec.protocol),
-    entries: [],
-    attachedRoutes: 0,
-  }));
+function buildListeners(gateway: GatewayResource, secrets: SecretResolver, certificates: LoadedCertificates): ListenerState[] {
+  return gateway.listeners.map((spec) => {
+    const rejection = !SUPPORTED_PROTOCOLS.includes(spec.protocol)
+      ? { reason: 'UnsupportedProtocol', message: `protocol ${spec.protocol} is not supported yet (supported: ${SUPPORTED_PROTOCOLS.join(', ')})` }
+      : spec.protocol === 'HTTPS' && spec.tls?.mode === 'Passthrough'
+        ? { reason: 'UnsupportedProtocol', message: 'tls.mode Passthrough is not valid for protocol HTTPS (HTTPS terminates TLS; Passthrough needs protocol TLS)' }
+        : undefined;
+    return {
+      gateway,
+      spec,
+      accepted: rejection === undefined,
+      entries: [],
+      attachedRoutes: 0,
+      rejection,
+      tls: rejection === undefined && spec.protocol === 'HTTPS' ? resolveListenerTls(gateway, spec, secrets, certificates) : undefined,
+      conflict: undefined,
+    };
+  });
 }
 
-function gatewayStatus(gateway: GatewayResource, listeners: ListenerBuild[]): unknown {
+function bindAddressesOf(gateway: GatewayResource): readonly string[] {
+  return gateway.bindAddresses.length > 0 ? gateway.bindAddresses : ['0.0.0.0'];
+}
+
+/**
+ * One socket serves one protocol: the first accepted listener on an address:port (Gateways in
+ * order, then listeners in order) claims it, and later listeners there with another protocol are
+ * Conflicted (ProtocolConflict) and not programmed. Certificates play no part: a conflict comes
+ * from the spec alone.
+ */
+function markProtocolConflicts(gateways: Iterable<{ gateway: GatewayResource; listeners: ListenerState[] }>): void {
+  const claimed = new Map<string, { protocol: string; by: string }>();
+  for (const { gateway, listeners } of gateways) {
+    for (const l of listeners) {
+      if (!l.accepted) continue;
+      const keys = bindAddressesOf(gateway).map((a) => bindingKey(a, l.spec.port));
+      const other = keys.map((k) => claimed.get(k)).find((c) => c !== undefined && c.protocol !== l.spec.protocol);
+      if (other !== undefined) {
+        l.conflict = `port ${l.spec.port} already serves ${other.protocol} (listener ${other.by}); one port cannot mix HTTP and HTTPS`;
+        continue;
+      }
+      const by = `${gateway.meta.namespace}/${gateway.meta.name}/${l.spec.name}`;
+      for (const k of keys) if (!claimed.has(k)) claimed.set(k, { protocol: l.spec.protocol, by });
+    }
+  }
+}
+
+/** Accepted, its references resolved, no conflict: the listener is bound and served. */
+function isProgrammed(l: ListenerState): boolean {
+  return l.accepted && l.tls?.ok !== false && l.conflict === undefined;
+}
+
+/** Accepted, Programmed, ResolvedRefs and Conflicted, as the Gateway API defines them for a listener. */
+function listenerConditions(l: ListenerState, gen: number): Condition[] {
+  const tlsProblem = l.tls?.ok === false ? l.tls : undefined;
+  const notProgrammed = l.rejection?.message ?? l.conflict ?? tlsProblem?.message;
+  return [
+    l.rejection === undefined
+      ? condition('Accepted', true, 'Accepted', 'Listener accepted', gen)
+      : condition('Accepted', false, l.rejection.reason, l.rejection.message, gen),
+    notProgrammed === undefined
+      ? condition('Programmed', true, 'Programmed', 'Listener programmed', gen)
+      : condition('Programmed', false, 'Invalid', `Listener not programmed: ${notProgrammed}`, gen),
+    tlsProblem === undefined
+      ? condition('ResolvedRefs', true, 'ResolvedRefs', 'All references resolved', gen)
+      : condition('ResolvedRefs', false, tlsProblem.reason, tlsProblem.message, gen),
+    l.conflict === undefined
+      ? condition('Conflicted', false, 'NoConflicts', 'No conflicts', gen)
+      : condition('Conflicted', true, 'ProtocolConflict', l.conflict, gen),
+  ];
+}
+
+function gatewayStatus(gateway: GatewayResource, listeners: ListenerState[]): unknown {
   const gen = gateway.meta.generation;
-  const allAccepted = listeners.every((l) => l.accepted);
+  const allValid = listeners.every((l) => l.accepted && l.tls?.ok !== false && l.conflict === undefined);
+  const anyProgrammed = listeners.some(isProgrammed);
   const conditions: Condition[] = [
-    allAccepted
+    allValid
       ? condition('Accepted', true, 'Accepted', 'Gateway accepted', gen)
       : condition('Accepted', true, 'ListenersNotValid', 'some listeners are not valid', gen),
-    condition('Programmed', listeners.some((l) => l.accepted), listeners.some((l) => l.accepted) ? 'Programmed' : 'Invalid', 'listeners bound', gen),
+    anyProgrammed
+      ? condition('Programmed', true, 'Programmed', 'listeners bound', gen)
+      : condition('Programmed', false, 'Invalid', 'no listener can be programmed', gen),
   ];
   return {
     conditions,
@@ -127,12 +221,7 @@ function gatewayStatus(gateway: GatewayResource, listeners: ListenerBuild[]): un
       name: l.spec.name,
       attachedRoutes: l.attachedRoutes,
       supportedKinds: l.accepted ? [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] : [],
-      conditions: l.accepted
-        ? [condition('Accepted', true, 'Accepted', 'Listener accepted', gen), condition('Programmed', true, 'Programmed', 'Listener programmed', gen)]
-        : [
-            condition('Accepted', false, 'UnsupportedProtocol', `protocol ${l.spec.protocol} is not supported yet (supported: ${SUPPORTED_PROTOCOLS.join(', ')})`, gen),
-            condition('Programmed', false, 'Invalid', 'Listener not programmed', gen),
-          ],
+      conditions: listenerConditions(l, gen),
     })),
   };
 }

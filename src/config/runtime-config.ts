@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import type { BackendCredential } from '../auth/backend-credential.js';
 import type { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../providers/provider.js';
@@ -24,20 +25,29 @@ export interface CompiledAiBackend {
   dropRequestHeaders: ReadonlySet<string>;
 }
 
-export interface CompiledStaticBackend {
-  kind: 'static';
+/** Plain HTTP endpoints: a Static Backend's hosts, or a Service port's ready endpoints. */
+export interface CompiledHttpPool {
+  kind: 'pool';
   ref: string;
   origins: readonly string[];
-  /** Round-robin position; per config version. */
-  cursor: { next: number };
+  /** Round-robin position and endpoints that recently failed to connect; per config version. */
+  state: { next: number; failedUntil: Map<string, number> };
 }
 
 /** Where a share of a rule's traffic goes; an unresolved ref answers its share with an error. */
-export type BackendTarget = CompiledAiBackend | CompiledStaticBackend | { kind: 'unresolved'; ref: string; error: GatewayError };
+export type BackendTarget = CompiledAiBackend | CompiledHttpPool | { kind: 'unresolved'; ref: string; error: GatewayError };
 
 export interface WeightedTarget {
   weight: number;
   target: BackendTarget;
+  /** backendRef-level filters, applied after the rule's. */
+  filters: readonly RouteFilter[];
+}
+
+export interface CompiledMirror {
+  target: CompiledHttpPool;
+  /** Share of requests mirrored, 0..1. */
+  fraction: number;
 }
 
 export interface CompiledRule {
@@ -46,8 +56,11 @@ export interface CompiledRule {
   ruleIndex: number;
   ruleName: string | undefined;
   filters: readonly RouteFilter[];
+  mirrors: readonly CompiledMirror[];
   targets: readonly WeightedTarget[];
   totalWeight: number;
+  /** Upstream time limit from the rule's timeouts (the smaller of request and backendRequest), if any. */
+  timeoutMs: number | undefined;
 }
 
 export interface CompiledListener {
@@ -55,12 +68,27 @@ export interface CompiledListener {
   name: string;
   hostname: string | undefined;
   routes: RouteTable<CompiledRule>;
+  /** HTTPS: the certificate this listener serves, built once per config version. */
+  tls: ListenerTls | undefined;
 }
 
-/** One socket to bind: every listener on that address and port, most specific hostname first. */
+/** A listener's certificates (one or more pairs, e.g. RSA and ECDSA) from its certificateRefs. */
+export interface ListenerTls {
+  /** What the SNI callback hands out; never rebuilt per connection. */
+  context: SecureContext;
+  /** The PEM the context was built from: the server's default (no-SNI) context needs options, not a context. */
+  certs: readonly string[];
+  keys: readonly string[];
+}
+
+/**
+ * One socket to bind: every listener on that address and port, most specific hostname first.
+ * All of them share one protocol (a listener that would mix HTTP and HTTPS is Conflicted).
+ */
 export interface PortBinding {
   address: string;
   port: number;
+  protocol: 'HTTP' | 'HTTPS';
   listeners: readonly CompiledListener[];
 }
 

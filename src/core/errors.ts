@@ -11,6 +11,7 @@ export const ERROR_CATALOG = {
   backend_not_found: { status: 500, type: 'server_error' },
   no_backends: { status: 500, type: 'server_error' },
   backend_unavailable: { status: 503, type: 'server_error' },
+  no_healthy_endpoints: { status: 503, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },

@@ -5,6 +5,8 @@ import { GatewayError } from '../core/errors.js';
 import { parseJsonObject, readBody } from './body.js';
 import { forward } from './forward.js';
 import { forwardableHeaders } from './headers.js';
+import { applyRequestHeaderFilters } from './filters.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
 import { jsonKey, replaceOnlyStringValue } from './json-scan.js';
 
 const MODEL_KEY = jsonKey('model');
@@ -14,7 +16,7 @@ import type { RequestContext } from './request-context.js';
  * An AI Backend request: the Backend decides the upstream (host, path, credential, model);
  * the client's path only picks the operation, and route URLRewrites do not apply (as in kgateway).
  */
-export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiBackend): Promise<void> {
+export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiBackend, filters: readonly RouteFilter[]): Promise<void> {
   const { req, record } = ctx;
   const token = upstreamToken(ctx, backend);
   const operation = backend.provider.resolveOperation(ctx.view.path, ctx.view.method);
@@ -29,6 +31,8 @@ export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiB
   }
   // The client's credential is for the gateway; it never goes upstream as is.
   const headers = forwardableHeaders(req.headers, backend.dropRequestHeaders);
+  // Route header filters apply; the credential and Host set below always win over them.
+  applyRequestHeaderFilters(headers, filters);
   headers.host = backend.hostHeader;
   headers[backend.authHeaderName] = formatAuthHeader(backend.authPrefix, token);
   // Usage is read from the answer on the way back, which needs it uncompressed.

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors.js';
+import { applyHeaderModifier } from '../routing/filters.js';
 import type { OutgoingHeaders } from './headers.js';
 import { responseHeaders } from './headers.js';
 import type { RequestContext } from './request-context.js';
@@ -27,7 +28,7 @@ export async function forward(ctx: RequestContext, upstream: UpstreamRequest): P
   const timer = setTimeout(() => {
     ctx.timedOut = true;
     ctx.abort.emit('abort');
-  }, ctx.deps.options.upstreamTimeoutMs);
+  }, ctx.timeoutMs);
   try {
     let response: Dispatcher.ResponseData;
     try {
@@ -44,7 +45,9 @@ export async function forward(ctx: RequestContext, upstream: UpstreamRequest): P
     }
     ctx.record.upstreamStatus = response.statusCode;
     const tap = upstream.readUsage && !response.headers['content-encoding'] ? createUsageTap(header(response.headers['content-type'])) : undefined;
-    ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
+    const headers = responseHeaders(response.headers);
+    for (const m of ctx.responseModifiers) applyHeaderModifier(headers, m);
+    ctx.res.writeHead(response.statusCode, headers);
     try {
       await relay(response.body, ctx.res, tap === undefined ? undefined : () => recordUsage(ctx, tap), tap);
     } catch (err) {
@@ -91,7 +94,7 @@ function mapUpstreamError(ctx: RequestContext, err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   const code = (err as { code?: unknown }).code;
   if (ctx.timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-    return new GatewayError('upstream_timeout', `upstream did not answer within ${ctx.deps.options.upstreamTimeoutMs} ms`, { cause: err });
+    return new GatewayError('upstream_timeout', `upstream did not answer within ${ctx.timeoutMs} ms`, { cause: err });
   }
   const detail = typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
   return new GatewayError('upstream_unreachable', `upstream connection failed (${detail})`, { cause: err });

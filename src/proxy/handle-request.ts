@@ -9,7 +9,10 @@ import { proxyToAiBackend } from './ai-proxy.js';
 import { logAccess } from './access-log.js';
 import type { ProxyDeps, RequestContext } from './request-context.js';
 import { sendError } from './respond.js';
-import { proxyToStaticBackend } from './static-proxy.js';
+import { proxyToPool } from './pool-proxy.js';
+import { responseModifiers } from './filters.js';
+import { redirectLocation } from '../routing/filters.js';
+import type { HeaderModifier } from '../config/resources/http-route.js';
 
 /**
  * The data plane entry point for one socket (address:port). Takes the config snapshot once,
@@ -48,6 +51,8 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
       },
       abort: new EventEmitter(),
       timedOut: false,
+      timeoutMs: deps.options.upstreamTimeoutMs,
+      responseModifiers: NO_MODIFIERS,
     };
     res.once('close', () => {
       if (!res.writableFinished) ctx.abort.emit('abort');
@@ -65,21 +70,38 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
     const binding = ctx.config.bindings.get(bindingKey);
     const listener = binding === undefined ? undefined : selectListener(binding, ctx.view.host);
     const matched = listener?.routes.match(ctx.view);
-    if (matched === undefined) throw new GatewayError('route_not_found', `no route for ${ctx.view.method} ${ctx.view.path}`);
+    if (binding === undefined || matched === undefined) throw new GatewayError('route_not_found', `no route for ${ctx.view.method} ${ctx.view.path}`);
     const rule = matched.rule;
     ctx.record.route = rule.routeRef;
+    const prefix = matched.pathMatch.type === 'PathPrefix' ? matched.pathMatch.value : undefined;
+    const redirect = rule.filters.find((f) => f.type === 'RequestRedirect');
+    if (redirect !== undefined) {
+      const scheme = 'encrypted' in ctx.req.socket ? 'https' : 'http';
+      sendRedirect(ctx.res, redirect.statusCode, redirectLocation(ctx.view, redirect, { port: binding.port, scheme }, prefix));
+      return;
+    }
     const target = pickTarget(rule);
     ctx.record.backend = target.target.ref;
+    if (rule.timeoutMs !== undefined && rule.timeoutMs < ctx.timeoutMs) ctx.timeoutMs = rule.timeoutMs;
+    const filters = target.filters.length === 0 ? rule.filters : [...rule.filters, ...target.filters];
+    if (filters.length > 0) ctx.responseModifiers = responseModifiers(filters);
     switch (target.target.kind) {
       case 'ai':
-        return proxyToAiBackend(ctx, target.target);
-      case 'static':
-        return proxyToStaticBackend(ctx, target.target, rule, matched.pathMatch);
+        return proxyToAiBackend(ctx, target.target, filters);
+      case 'pool':
+        return proxyToPool(ctx, target.target, filters, matched.pathMatch, rule.mirrors);
       case 'unresolved':
         throw target.target.error;
     }
   }
 }
+
+function sendRedirect(res: ServerResponse, status: number, location: string): void {
+  res.writeHead(status, { location, 'content-length': '0' });
+  res.end();
+}
+
+const NO_MODIFIERS: readonly HeaderModifier[] = [];
 
 /** Listener isolation: the most specific listener whose hostname covers the request's host serves it. */
 function selectListener(binding: PortBinding, host: string): CompiledListener | undefined {

@@ -1,39 +1,63 @@
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { SecureContext } from 'node:tls';
+import type { ListenerTls, PortBinding, RuntimeConfig } from '../config/runtime-config.js';
 import type { Logger } from '../observability/logger.js';
+import { hostnameMatches } from '../routing/hostnames.js';
 
 export interface ListenerManagerOptions {
   logger: Logger;
-  handlerFor: (bindingKey: string) => Parameters<typeof createServer>[1];
+  handlerFor: (bindingKey: string) => RequestListener;
   /** Maps a Gateway listener port to the port to bind (tests bind 0 for an ephemeral port). */
   mapPort?: (port: number) => number;
   /** How long a closing listener waits for requests in flight (default 10 s). */
   drainMs?: number;
 }
 
+interface ServerEntry {
+  server: HttpServer | HttpsServer;
+  gatewayPort: number;
+  protocol: PortBinding['protocol'];
+  /** HTTPS: the PEM behind the server's default context (clients without SNI), to notice changes. */
+  defaultPem: string;
+}
+
+const SERVER_OPTIONS = { keepAliveTimeout: 65_000, headersTimeout: 60_000 };
+
 /**
- * Keeps one HTTP server per (address, port) the config asks for: binds new ones, closes
- * removed ones gracefully (requests in flight finish), leaves the rest untouched.
+ * Keeps one server per (address, port) the config asks for: binds new ones, closes removed ones
+ * gracefully (requests in flight finish), leaves the rest untouched. HTTPS bindings terminate TLS
+ * with the certificate of the listener the SNI name selects, read from the current config at each
+ * handshake: a reload that changes certificates takes effect without rebinding. A binding whose
+ * protocol changes (HTTP <-> HTTPS) is closed and bound again.
  */
 export class ListenerManager {
-  private readonly servers = new Map<string, { server: Server; gatewayPort: number }>();
+  private readonly servers = new Map<string, ServerEntry>();
+  private config: RuntimeConfig | undefined;
 
   constructor(private readonly options: ListenerManagerOptions) {}
 
   async reconcile(config: RuntimeConfig): Promise<void> {
+    this.config = config;
     for (const [key, entry] of this.servers) {
-      if (!config.bindings.has(key)) {
+      const binding = config.bindings.get(key);
+      if (binding === undefined || binding.protocol !== entry.protocol) {
         this.servers.delete(key);
         void closeGracefully(entry.server, this.options.drainMs ?? DEFAULT_DRAIN_MS);
-        this.options.logger.info({ listener: key }, 'listener closed');
+        this.options.logger.info({ listener: key, protocol: entry.protocol }, binding === undefined ? 'listener closed' : 'listener closed to rebind with another protocol');
       }
     }
     const binds: Promise<void>[] = [];
     for (const [key, binding] of config.bindings) {
-      if (this.servers.has(key)) continue;
-      const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000 }, this.options.handlerFor(key));
-      this.servers.set(key, { server, gatewayPort: binding.port });
+      const existing = this.servers.get(key);
+      if (existing !== undefined) {
+        updateDefaultContext(existing, binding);
+        continue;
+      }
+      const entry = this.createServer(key, binding);
+      this.servers.set(key, entry);
+      const { server } = entry;
       binds.push(
         new Promise<void>((resolve, reject) => {
           server.once('error', (err) => {
@@ -41,7 +65,7 @@ export class ListenerManager {
             reject(new Error(`cannot listen on ${key}: ${err.message}`));
           });
           server.listen(this.options.mapPort?.(binding.port) ?? binding.port, binding.address, () => {
-            this.options.logger.info({ listener: key, port: (server.address() as AddressInfo).port }, 'listening');
+            this.options.logger.info({ listener: key, protocol: binding.protocol, port: (server.address() as AddressInfo).port }, 'listening');
             resolve();
           });
         }),
@@ -50,6 +74,28 @@ export class ListenerManager {
     const results = await Promise.allSettled(binds);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+
+  private createServer(key: string, binding: PortBinding): ServerEntry {
+    const handler = this.options.handlerFor(key);
+    if (binding.protocol === 'HTTP') return { server: createHttpServer(SERVER_OPTIONS, handler), gatewayPort: binding.port, protocol: 'HTTP', defaultPem: '' };
+    const server = createHttpsServer(
+      {
+        ...SERVER_OPTIONS,
+        // The binding is looked up at each handshake, so a reload's certificates apply at once.
+        SNICallback: (servername, cb) => {
+          const current = this.config?.bindings.get(key);
+          cb(null, current === undefined ? undefined : certificateFor(current, servername));
+        },
+      },
+      handler,
+    );
+    server.on('tlsClientError', (err, socket) => {
+      this.options.logger.debug({ listener: key, err: err.message, peer: socket.remoteAddress }, 'TLS handshake failed');
+    });
+    const entry: ServerEntry = { server, gatewayPort: binding.port, protocol: 'HTTPS', defaultPem: '' };
+    updateDefaultContext(entry, binding);
+    return entry;
   }
 
   /** The port actually bound for a Gateway listener port (differs when mapPort binds 0). */
@@ -68,9 +114,39 @@ export class ListenerManager {
   }
 }
 
+/**
+ * The certificate for an SNI name: the most specific listener whose hostname matches (the
+ * binding's listeners are sorted exact, then longest wildcard, then no hostname). Undefined
+ * leaves the server's default context, which serves only a listener without hostname.
+ */
+export function certificateFor(binding: PortBinding, servername: string): SecureContext | undefined {
+  const name = normalizeServername(servername);
+  for (const l of binding.listeners) if (l.hostname === undefined || hostnameMatches(l.hostname, name)) return l.tls?.context;
+  return undefined;
+}
+
+function normalizeServername(servername: string): string {
+  const lower = servername.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+/**
+ * Clients that send no SNI get the server's default context: the certificate of the listener
+ * without hostname, if there is one (else the handshake fails). Node takes PEM here, not a
+ * SecureContext, so it is rebuilt only when that PEM changes.
+ */
+function updateDefaultContext(entry: ServerEntry, binding: PortBinding): void {
+  if (entry.protocol !== 'HTTPS') return;
+  const tls: ListenerTls | undefined = binding.listeners.find((l) => l.hostname === undefined)?.tls;
+  const pem = tls === undefined ? '' : [...tls.certs, ...tls.keys].join('\n');
+  if (pem === entry.defaultPem) return;
+  entry.defaultPem = pem;
+  (entry.server as HttpsServer).setSecureContext(tls === undefined ? {} : { cert: [...tls.certs], key: [...tls.keys] });
+}
+
 const DEFAULT_DRAIN_MS = 10_000;
 
-function closeGracefully(server: Server, drainMs: number): Promise<void> {
+function closeGracefully(server: HttpServer | HttpsServer, drainMs: number): Promise<void> {
   return new Promise((resolve) => {
     const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
     server.close(() => {

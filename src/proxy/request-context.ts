@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
 import type { AccessLog, Logger } from '../observability/logger.js';
+import type { HeaderModifier } from '../config/resources/http-route.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { RequestView } from '../routing/request-view.js';
@@ -56,4 +57,8 @@ export interface RequestContext {
    */
   abort: EventEmitter;
   timedOut: boolean;
+  /** The upstream time limit: the gateway's, or the matched rule's when shorter. */
+  timeoutMs: number;
+  /** ResponseHeaderModifiers of the matched rule and backendRef. */
+  responseModifiers: readonly HeaderModifier[];
 }

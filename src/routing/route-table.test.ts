@@ -98,3 +98,24 @@ test('URLRewrite path modifiers', () => {
   assert.equal(rewritePath('/prefix/', { type: 'ReplacePrefixMatch', value: '/new' }, '/prefix/'), '/new/');
   assert.equal(rewritePath('/x', { type: 'ReplacePrefixMatch', value: '/new' }, '/'), '/new/x');
 });
+
+test('a route for any first segment (prefix /) still competes with segment-indexed ones', () => {
+  const table = new RouteTable([
+    entry('root-post', match({ type: 'PathPrefix', value: '/' }, { method: 'POST', headers: [{ type: 'Exact', name: 'x', value: '1' }] })),
+    entry('api', match({ type: 'PathPrefix', value: '/api' })),
+    entry('regex', match({ type: 'RegularExpression', value: '/api/v[0-9]+/.*' })),
+  ]);
+  assert.equal(table.match(req('/api/v2/x'))?.rule, 'regex', 'a regular expression ranks over a prefix');
+  assert.equal(table.match(req('/api/other'))?.rule, 'api');
+  assert.equal(table.match(req('/api', { method: 'POST', headers: { x: '1' } }))?.rule, 'api', 'the longer prefix wins over method and headers');
+  assert.equal(table.match(req('/zzz', { method: 'POST', headers: { x: '1' } }))?.rule, 'root-post');
+});
+
+test('5,000 routes: a lookup still finds the right one, and building the table is fast', () => {
+  const entries = Array.from({ length: 5000 }, (_, i) => entry(`r${i}`, match({ type: 'PathPrefix', value: `/tenant-${i}/openai` }), { routeKey: `ns/r${i}` }));
+  const started = performance.now();
+  const table = new RouteTable(entries);
+  assert.ok(performance.now() - started < 500, 'built in well under a second');
+  assert.equal(table.match(req('/tenant-4999/openai/chat/completions'))?.rule, 'r4999');
+  assert.equal(table.match(req('/tenant-4999/other')), undefined);
+});

@@ -11,6 +11,22 @@ export interface ListenerSpec {
   namespaceSelector: Readonly<Record<string, string>>;
   /** Route kinds the listener accepts; empty means the protocol's default (HTTPRoute). */
   allowedKinds: readonly { group: string; kind: string }[];
+  /** `tls` as written; undefined when the listener has none. Checked against the protocol at compile time. */
+  tls: ListenerTlsSpec | undefined;
+}
+
+/** A reference to the Secret holding a listener's certificate and key (group "" / kind Secret). */
+export interface CertificateRef {
+  group: string;
+  kind: string;
+  name: string;
+  /** Defaults to the Gateway's namespace. */
+  namespace: string;
+}
+
+export interface ListenerTlsSpec {
+  mode: 'Terminate' | 'Passthrough';
+  certificateRefs: readonly CertificateRef[];
 }
 
 export interface GatewayResource {
@@ -50,14 +66,20 @@ export function readGateway(root: FieldReader): GatewayResource {
       const kr = new FieldReader(k.value, k.path, root.errors);
       return { group: kr.optionalString('group') ?? 'gateway.networking.k8s.io', kind: kr.string('kind') ?? '' };
     });
+    const port = l.integer('port', { min: 1, max: 65535 }) ?? 0;
+    const protocol = l.string('protocol', { minLength: 1 }) ?? '';
+    const tls = l.has('tls') ? readListenerTls(l.object('tls'), meta.namespace, root) : undefined;
+    // As the Gateway API's validation says: plain-text protocols take no tls section.
+    if (tls !== undefined && ['HTTP', 'TCP', 'UDP'].includes(protocol)) l.fail(`must not be set for protocol ${protocol}`, 'tls');
     listeners.push({
       name,
-      port: l.integer('port', { min: 1, max: 65535 }) ?? 0,
-      protocol: l.string('protocol', { minLength: 1 }) ?? '',
+      port,
+      protocol,
       hostname,
       allowedNamespaces,
       namespaceSelector,
       allowedKinds,
+      tls,
     });
   }
   const bindAddresses: string[] = [];
@@ -70,4 +92,18 @@ export function readGateway(root: FieldReader): GatewayResource {
     else bindAddresses.push(value);
   }
   return { kind: 'Gateway', meta, gatewayClassName, listeners, bindAddresses };
+}
+
+function readListenerTls(t: FieldReader, gatewayNamespace: string, root: FieldReader): ListenerTlsSpec {
+  const mode = t.optionalEnum('mode', ['Terminate', 'Passthrough'] as const) ?? 'Terminate';
+  const certificateRefs = t.array('certificateRefs', { max: 64 }).map((item): CertificateRef => {
+    const r = new FieldReader(item.value, item.path, root.errors);
+    return {
+      group: r.optionalString('group') ?? '',
+      kind: r.optionalString('kind', { minLength: 1 }) ?? 'Secret',
+      name: r.string('name', { minLength: 1 }) ?? '',
+      namespace: r.optionalString('namespace', { minLength: 1 }) ?? gatewayNamespace,
+    };
+  });
+  return { mode, certificateRefs };
 }

@@ -1,5 +1,6 @@
 import { FieldReader } from './field-reader.js';
 import { HOSTNAME } from './gateway.js';
+import { readFilters, type RouteFilter } from './http-route-filters.js';
 import type { ObjectMeta } from './kube-object.js';
 import { readMetadata } from './metadata.js';
 
@@ -22,9 +23,7 @@ export interface RouteMatch {
   method: string | undefined;
 }
 
-export type PathRewrite = { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; value: string };
-
-export type RouteFilter = { type: 'URLRewrite'; hostname: string | undefined; path: PathRewrite | undefined };
+export type { PathRewrite, RouteFilter, HeaderModifier, ObjectRef } from './http-route-filters.js';
 
 export interface BackendRef {
   group: string;
@@ -33,6 +32,7 @@ export interface BackendRef {
   namespace: string;
   port: number | undefined;
   weight: number;
+  filters: readonly RouteFilter[];
 }
 
 export interface RouteRule {
@@ -40,6 +40,8 @@ export interface RouteRule {
   matches: readonly RouteMatch[];
   filters: readonly RouteFilter[];
   backendRefs: readonly BackendRef[];
+  /** Rule timeouts in ms: the whole request, and each upstream attempt. */
+  timeouts: { requestMs: number | undefined; backendRequestMs: number | undefined };
 }
 
 export interface HTTPRouteResource {
@@ -51,17 +53,6 @@ export interface HTTPRouteResource {
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] as const;
-const FILTER_TYPES = [
-  'RequestHeaderModifier',
-  'ResponseHeaderModifier',
-  'RequestMirror',
-  'RequestRedirect',
-  'URLRewrite',
-  'ExtensionRef',
-  'CORS',
-] as const;
-const SUPPORTED_FILTERS: readonly string[] = ['URLRewrite'];
-
 export function readHttpRoute(root: FieldReader): HTTPRouteResource {
   const meta = readMetadata(root);
   const spec = root.object('spec');
@@ -84,28 +75,24 @@ export function readHttpRoute(root: FieldReader): HTTPRouteResource {
     return [item.value.toLowerCase()];
   });
   const rules = spec.array('rules', { max: 16 }).map((item) => readRule(new FieldReader(item.value, item.path, root.errors), meta));
-  if (!spec.has('rules')) rules.push({ name: undefined, matches: [DEFAULT_MATCH], filters: [], backendRefs: [] });
+  if (!spec.has('rules')) rules.push({ name: undefined, matches: [DEFAULT_MATCH], filters: [], backendRefs: [], timeouts: NO_TIMEOUTS });
   return { kind: 'HTTPRoute', meta, parentRefs, hostnames, rules };
 }
 
+const NO_TIMEOUTS = { requestMs: undefined, backendRequestMs: undefined };
 const DEFAULT_MATCH: RouteMatch = { path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [], method: undefined };
 
 function readRule(r: FieldReader, meta: ObjectMeta): RouteRule {
   const matchItems = r.array('matches', { max: 64 });
   const matches = matchItems.length === 0 ? [DEFAULT_MATCH] : matchItems.map((m) => readMatch(new FieldReader(m.value, m.path, r.errors)));
-  const filters = r.array('filters', { max: 16 }).flatMap((f) => {
-    const filter = readFilter(new FieldReader(f.value, f.path, r.errors));
-    return filter === undefined ? [] : [filter];
-  });
+  const filters = readFilters(r, meta, 'rule');
   for (const [i, f] of filters.entries()) {
-    if (f.path?.type === 'ReplacePrefixMatch' && matches.some((m) => m.path.type !== 'PathPrefix')) {
-      r.fail('ReplacePrefixMatch is only compatible with PathPrefix matches', `filters[${i}].urlRewrite.path`);
+    if ((f.type === 'URLRewrite' || f.type === 'RequestRedirect') && f.path?.type === 'ReplacePrefixMatch' && matches.some((m) => m.path.type !== 'PathPrefix')) {
+      r.fail('ReplacePrefixMatch is only compatible with PathPrefix matches', `filters[${i}]`);
     }
   }
-  if (filters.filter((f) => f.type === 'URLRewrite').length > 1) r.fail('may contain at most one URLRewrite filter', 'filters');
   const backendRefs = r.array('backendRefs', { max: 16 }).map((b) => {
     const br = new FieldReader(b.value, b.path, r.errors);
-    if (br.array('filters').length > 0) br.fail('backendRef-level filters are not supported yet', 'filters');
     return {
       group: br.optionalString('group') ?? '',
       kind: br.optionalString('kind') ?? 'Service',
@@ -113,9 +100,15 @@ function readRule(r: FieldReader, meta: ObjectMeta): RouteRule {
       namespace: br.optionalString('namespace', { minLength: 1 }) ?? meta.namespace,
       port: br.optionalInteger('port', { min: 1, max: 65535 }),
       weight: br.optionalInteger('weight', { min: 0, max: 1_000_000 }) ?? 1,
+      filters: readFilters(br, meta, 'backendRef'),
     };
   });
-  return { name: r.optionalString('name', { minLength: 1 }), matches, filters, backendRefs };
+  const t = r.object('timeouts');
+  const timeouts = { requestMs: readDuration(t, 'request'), backendRequestMs: readDuration(t, 'backendRequest') };
+  if (timeouts.requestMs !== undefined && timeouts.backendRequestMs !== undefined && timeouts.requestMs !== 0 && timeouts.backendRequestMs > timeouts.requestMs) {
+    t.fail('backendRequest timeout cannot be longer than request timeout', 'backendRequest');
+  }
+  return { name: r.optionalString('name', { minLength: 1 }), matches, filters, backendRefs, timeouts };
 }
 
 function readMatch(m: FieldReader): RouteMatch {
@@ -150,33 +143,17 @@ function readValueMatches(m: FieldReader, field: 'headers' | 'queryParams'): Val
   });
 }
 
-function readFilter(f: FieldReader): RouteFilter | undefined {
-  const type = f.enumOf('type', FILTER_TYPES);
-  if (type === undefined) return undefined;
-  if (!SUPPORTED_FILTERS.includes(type)) {
-    f.fail(`filter type ${type} is not supported yet`, 'type');
+/** A Gateway API Duration (`1h`, `10s`, `500ms`, `1m30s`); 0 means no timeout. */
+function readDuration(owner: FieldReader, field: string): number | undefined {
+  const text = owner.optionalString(field);
+  if (text === undefined) return undefined;
+  const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (parts === null || text === '') {
+    owner.fail('must be a duration such as 10s, 500ms or 1h30m', field);
     return undefined;
   }
-  if (!f.has('urlRewrite')) f.fail('is required when type is URLRewrite', 'urlRewrite');
-  const u = f.object('urlRewrite');
-  const hostname = u.optionalString('hostname', { minLength: 1 });
-  if (!u.has('path')) return { type: 'URLRewrite', hostname, path: undefined };
-  const p = u.object('path');
-  const pathType = p.enumOf('type', ['ReplaceFullPath', 'ReplacePrefixMatch'] as const);
-  if (p.has('replaceFullPath') && p.has('replacePrefixMatch')) {
-    p.fail('replaceFullPath and replacePrefixMatch are mutually exclusive');
-  }
-  if (pathType === 'ReplaceFullPath') {
-    const value = p.string('replaceFullPath');
-    if (p.has('replacePrefixMatch')) p.fail('must not be set when type is ReplaceFullPath', 'replacePrefixMatch');
-    return value === undefined ? undefined : { type: 'URLRewrite', hostname, path: { type: pathType, value } };
-  }
-  if (pathType === 'ReplacePrefixMatch') {
-    const value = p.string('replacePrefixMatch');
-    if (p.has('replaceFullPath')) p.fail('must not be set when type is ReplacePrefixMatch', 'replaceFullPath');
-    return value === undefined ? undefined : { type: 'URLRewrite', hostname, path: { type: pathType, value } };
-  }
-  return undefined;
+  const [h, m, sec, ms] = parts.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number];
+  return ((h * 60 + m) * 60 + sec) * 1000 + ms;
 }
 
 function checkRegex(r: FieldReader, field: string, pattern: string): void {

@@ -3,9 +3,21 @@ import { FieldReader, isPlainObject, type FieldError } from './field-reader.js';
 import { readGateway, type GatewayResource } from './gateway.js';
 import { readHttpRoute, type HTTPRouteResource } from './http-route.js';
 import { describeOrigin, type Origin, type SourcedObject } from './kube-object.js';
+import { readEndpointSlice, type EndpointSliceResource } from './endpoint-slice.js';
+import { readNamespace, type NamespaceResource } from './namespace.js';
+import { readReferenceGrant, type ReferenceGrantResource } from './reference-grant.js';
 import { readSecret, type SecretResource } from './secret.js';
+import { readService, type ServiceResource } from './service.js';
 
-export type Resource = GatewayResource | HTTPRouteResource | BackendResource | SecretResource;
+export type Resource =
+  | GatewayResource
+  | HTTPRouteResource
+  | BackendResource
+  | SecretResource
+  | ServiceResource
+  | EndpointSliceResource
+  | NamespaceResource
+  | ReferenceGrantResource;
 export type ResourceKind = Resource['kind'];
 
 /** A problem with one resource, naming where it came from, the resource and the field. */
@@ -32,6 +44,10 @@ const READERS: Record<string, { versions: readonly string[]; read: Reader }> = {
   'gateway.networking.k8s.io/HTTPRoute': { versions: ['v1', 'v1beta1'], read: readHttpRoute },
   'gateway.kgateway.dev/Backend': { versions: ['v1alpha1'], read: readBackend },
   '/Secret': { versions: ['v1'], read: readSecret },
+  '/Service': { versions: ['v1'], read: readService },
+  '/Namespace': { versions: ['v1'], read: readNamespace },
+  'discovery.k8s.io/EndpointSlice': { versions: ['v1'], read: readEndpointSlice },
+  'gateway.networking.k8s.io/ReferenceGrant': { versions: ['v1', 'v1beta1'], read: readReferenceGrant },
 };
 
 export interface ParseResult {

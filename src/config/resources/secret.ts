@@ -5,6 +5,8 @@ import { readMetadata } from './metadata.js';
 export interface SecretResource {
   kind: 'Secret';
   meta: ObjectMeta;
+  /** `type`, default `Opaque`; listener certificates need `kubernetes.io/tls`. */
+  type: string;
   /** Decoded values; `stringData` wins over `data`, as the API server merges them. */
   values: ReadonlyMap<string, string>;
 }
@@ -24,5 +26,6 @@ export function readSecret(root: FieldReader): SecretResource {
     values.set(key, Buffer.from(compact, 'base64').toString('utf8'));
   }
   for (const [key, value] of Object.entries(root.stringMap('stringData'))) values.set(key, value);
-  return { kind: 'Secret', meta, values };
+  const type = root.optionalString('type', { minLength: 1 }) ?? 'Opaque';
+  return { kind: 'Secret', meta, type, values };
 }
