@@ -14,6 +14,7 @@ export function applyHeaderModifier(headers: HeaderMap, modifier: HeaderModifier
     const existing = headers[name];
     headers[name] = existing === undefined ? value : `${Array.isArray(existing) ? existing.join(',') : existing},${value}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a header map is keyed by header name
   for (const name of modifier.remove) delete headers[name];
 }
 
