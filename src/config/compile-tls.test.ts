@@ -120,10 +120,19 @@ test('unusable certificateRefs: ResolvedRefs=False/InvalidCertificateRef, Accept
   }
 });
 
-test('a certificateRef to another namespace is RefNotPermitted (no ReferenceGrant support yet)', () => {
+test('a certificateRef to another namespace is RefNotPermitted unless a ReferenceGrant allows it', () => {
   const c = compile(gateway(https('tls', { refs: '{name: cert, namespace: certs}' })) + tlsSecret('cert', a, { namespace: 'certs' }));
   assert.deepEqual(listenerConds(c, 'tls'), ['Accepted=True/Accepted', 'Programmed=False/Invalid', 'ResolvedRefs=False/RefNotPermitted', 'Conflicted=False/NoConflicts']);
   assert.match(listenerCond(c, 'tls', 'ResolvedRefs')?.message ?? '', /certs\/cert is in another namespace/);
+  const grant = `---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: gateways-may-read, namespace: certs}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]
+  to: [{group: '', kind: Secret, name: cert}]
+`;
+  assert.deepEqual(listenerConds(compile(gateway(https('tls', { refs: '{name: cert, namespace: certs}' })) + tlsSecret('cert', a, { namespace: 'certs' }) + grant), 'tls'), OK);
   // The namespace written out as the Gateway's own is the same reference.
   assert.deepEqual(listenerConds(compile(gateway(https('tls', { refs: '{name: cert, namespace: infra}' })) + tlsSecret('cert', a)), 'tls'), OK);
 });

@@ -1,5 +1,6 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { CertificateRef, GatewayResource, ListenerSpec } from './resources/gateway.js';
+import { referenceAllowed, type ReferenceGrantResource } from './resources/reference-grant.js';
 import type { SecretResource } from './resources/secret.js';
 import type { ListenerTls } from './runtime-config.js';
 
@@ -18,14 +19,24 @@ export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
  */
 export type LoadedCertificates = Map<string, SecureContext | string>;
 
+/** What resolving certificates needs from the rest of the config. */
+export interface TlsLookup {
+  secrets: SecretResolver;
+  grants: readonly ReferenceGrantResource[];
+  /** Contexts built so far in this compilation. */
+  certificates: LoadedCertificates;
+}
+
 /**
  * Whether the Gateway may use a certificate Secret. Same namespace: always. Another namespace
- * needs a ReferenceGrant (from Gateway in the Gateway's namespace, to Secret in the Secret's);
- * ReferenceGrants are not consulted yet, so every cross-namespace reference is refused.
- * The ReferenceGrant check plugs in here.
+ * needs a ReferenceGrant (from Gateway in the Gateway's namespace, to Secret in the Secret's).
  */
-export function isCertificateRefPermitted(gateway: GatewayResource, ref: CertificateRef): boolean {
-  return ref.namespace === gateway.meta.namespace;
+export function isCertificateRefPermitted(gateway: GatewayResource, ref: CertificateRef, grants: readonly ReferenceGrantResource[]): boolean {
+  return referenceAllowed(
+    grants,
+    { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: gateway.meta.namespace },
+    { group: '', kind: 'Secret', namespace: ref.namespace, name: ref.name },
+  );
 }
 
 /**
@@ -35,7 +46,8 @@ export function isCertificateRefPermitted(gateway: GatewayResource, ref: Certifi
  * missing Secret, an unsupported kind, the wrong Secret type, or PEM that does not load.
  * Messages name Secrets and keys, never their values.
  */
-export function resolveListenerTls(gateway: GatewayResource, spec: ListenerSpec, secrets: SecretResolver, loaded: LoadedCertificates = new Map()): ListenerTlsResult {
+export function resolveListenerTls(gateway: GatewayResource, spec: ListenerSpec, lookup: TlsLookup): ListenerTlsResult {
+  const { secrets, certificates: loaded } = lookup;
   const refs = spec.tls?.certificateRefs ?? [];
   if (refs.length === 0) {
     return { ok: false, reason: 'InvalidCertificateRef', message: 'an HTTPS listener needs tls.certificateRefs naming a kubernetes.io/tls Secret' };
@@ -49,7 +61,7 @@ export function resolveListenerTls(gateway: GatewayResource, spec: ListenerSpec,
       problem('InvalidCertificateRef', `${ref.group === '' ? '' : `${ref.group}/`}${ref.kind} is not supported (only core Secret)`);
       return;
     }
-    if (!isCertificateRefPermitted(gateway, ref)) {
+    if (!isCertificateRefPermitted(gateway, ref, lookup.grants)) {
       problem('RefNotPermitted', `Secret ${target} is in another namespace; no ReferenceGrant permits it`);
       return;
     }

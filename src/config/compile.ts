@@ -3,7 +3,7 @@ import { compareHostnameSpecificity } from '../routing/hostnames.js';
 import { RouteTable } from '../routing/route-table.js';
 import { compileBackend } from './compile-backends.js';
 import { compileRoute, type ListenerBuild, type RouteStatusParent } from './compile-routes.js';
-import { resolveListenerTls, type ListenerTlsResult, type LoadedCertificates, type SecretResolver } from './compile-tls.js';
+import { resolveListenerTls, type ListenerTlsResult, type TlsLookup } from './compile-tls.js';
 import { condition } from './conditions.js';
 import { redactManifest } from './redact.js';
 import { BackendResolver } from './resolve-backend-refs.js';
@@ -65,8 +65,11 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   const secrets: SecretLookup = { get: (ns, name) => secretsByKey.get(`${ns}/${name}`) };
   for (const l of of('Secret')) views.push(view(l.source, {}));
   const secretResources = new Map(of('Secret').map((l) => [`${l.resource.meta.namespace}/${l.resource.meta.name}`, l.resource]));
-  const tlsSecrets: SecretResolver = (ns, name) => secretResources.get(`${ns}/${name}`);
-  const certificates: LoadedCertificates = new Map();
+  const tls: TlsLookup = {
+    secrets: (ns, name) => secretResources.get(`${ns}/${name}`),
+    grants: of('ReferenceGrant').map((l) => l.resource),
+    certificates: new Map(),
+  };
 
   const backends = new Map<string, CompiledAiBackend | CompiledHttpPool | undefined>();
   for (const l of of('Backend')) {
@@ -81,7 +84,7 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   for (const l of of('Gateway')) {
     const key = `${l.resource.meta.namespace}/${l.resource.meta.name}`;
     if (l.resource.gatewayClassName !== options.gatewayClassName) foreignGateways.add(key);
-    else gateways.set(key, { gateway: l.resource, listeners: buildListeners(l.resource, tlsSecrets, certificates) });
+    else gateways.set(key, { gateway: l.resource, listeners: buildListeners(l.resource, tls) });
   }
   markProtocolConflicts(gateways.values());
 
@@ -131,7 +134,7 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   return { version: options.version, bindings, resources: views, issues };
 }
 
-function buildListeners(gateway: GatewayResource, secrets: SecretResolver, certificates: LoadedCertificates): ListenerState[] {
+function buildListeners(gateway: GatewayResource, tls: TlsLookup): ListenerState[] {
   return gateway.listeners.map((spec) => {
     const rejection = !SUPPORTED_PROTOCOLS.includes(spec.protocol)
       ? { reason: 'UnsupportedProtocol', message: `protocol ${spec.protocol} is not supported yet (supported: ${SUPPORTED_PROTOCOLS.join(', ')})` }
@@ -145,7 +148,7 @@ function buildListeners(gateway: GatewayResource, secrets: SecretResolver, certi
       entries: [],
       attachedRoutes: 0,
       rejection,
-      tls: rejection === undefined && spec.protocol === 'HTTPS' ? resolveListenerTls(gateway, spec, secrets, certificates) : undefined,
+      tls: rejection === undefined && spec.protocol === 'HTTPS' ? resolveListenerTls(gateway, spec, tls) : undefined,
       conflict: undefined,
     };
   });
