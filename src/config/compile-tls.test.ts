@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { createThrowawayPki, type ThrowawayPki } from '../../test/support/tls.js';
 import { certificateFor } from '../proxy/listeners.js';
 import { compileConfig } from './compile.js';
@@ -8,7 +8,7 @@ import type { KubeObject } from './resources/kube-object.js';
 import type { PortBinding, RuntimeConfig } from './runtime-config.js';
 
 function compile(yaml: string): RuntimeConfig {
-  const objects = parseAllDocuments(yaml).map((d, document) => ({ object: d.toJS() as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
+  const objects = loadAll(yaml).filter((d) => d !== null).map((d, document) => ({ object: d as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
   return compileConfig(objects, { gatewayClassName: 'kgateway', version: 1 });
 }
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { compileConfig } from './compile.js';
 import type { KubeObject } from './resources/kube-object.js';
 import type { CompiledAiBackend, RuntimeConfig } from './runtime-config.js';
 
 function compile(yaml: string, gatewayClassName = 'kgateway'): RuntimeConfig {
-  const objects = parseAllDocuments(yaml).map((d, document) => ({ object: d.toJS() as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
+  const objects = loadAll(yaml).filter((d) => d !== null).map((d, document) => ({ object: d as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
   return compileConfig(objects, { gatewayClassName, version: 1 });
 }
 

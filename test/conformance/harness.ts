@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { parseAllDocuments, stringify } from 'yaml';
+import { dump, loadAll } from 'js-yaml';
 import { startEchoBackend, type EchoAnswer, type EchoBackend } from '../support/echo-backend.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
 import type { ThrowawayPki } from '../support/tls.js';
@@ -63,7 +63,7 @@ export async function startConformance(testManifest: string, pki: ThrowawayPki):
     metadata: { name: 'tls-validity-checks-certificate', namespace: 'gateway-conformance-infra' },
     stringData: { 'tls.crt': pki.serverCert, 'tls.key': pki.serverKey },
   };
-  const text = [...docs, ...slices, secret].map((d) => stringify(d)).join('---\n');
+  const text = [...docs, ...slices, secret].map((d) => dump(d)).join('---\n');
   const gw = await startGateway({ files: { 'conformance.yaml': text } });
   return {
     gw,
@@ -82,9 +82,7 @@ export async function startConformance(testManifest: string, pki: ThrowawayPki):
 }
 
 function readDocs(file: string): Obj[] {
-  return parseAllDocuments(readFileSync(new URL(file, MANIFESTS), 'utf8'))
-    .map((d) => d.toJS() as Obj | null)
-    .filter((d): d is Obj => d !== null);
+  return loadAll(readFileSync(new URL(file, MANIFESTS), 'utf8')).filter((d): d is Obj => d !== null && typeof d === 'object');
 }
 
 /** What the endpoints controller would write for a Service whose pods are the echo server. */

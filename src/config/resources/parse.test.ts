@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { KubeObject } from './kube-object.js';
 import { formatIssue, parseObject } from './parse.js';
 
-const parseYaml = (text: string) => parseObject({ object: parse(text) as KubeObject, origin: { source: 'file', path: 'x.yaml', document: 0 } });
+const parseYaml = (text: string) => parseObject({ object: load(text) as KubeObject, origin: { source: 'file', path: 'x.yaml', document: 0 } });
 
 test('v2.0 and v2.1 Backend shapes read the same', () => {
   const v20 = parseYaml(`apiVersion: gateway.kgateway.dev/v1alpha1
