@@ -218,7 +218,10 @@ function gatewayStatus(gateway: GatewayResource, listeners: ListenerState[]): un
       ? condition('Programmed', true, 'Programmed', 'listeners bound', gen)
       : condition('Programmed', false, 'Invalid', 'no listener can be programmed', gen),
   ];
+  // The addresses the listeners bind: spec.addresses, or all interfaces.
+  const addresses = (gateway.bindAddresses.length > 0 ? gateway.bindAddresses : ['0.0.0.0']).map((value) => ({ type: 'IPAddress', value }));
   return {
+    addresses,
     conditions,
     listeners: listeners.map((l) => ({
       name: l.spec.name,

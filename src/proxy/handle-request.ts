@@ -12,7 +12,7 @@ import { sendError } from './respond.js';
 import { proxyToPool } from './pool-proxy.js';
 import { responseModifiers } from './filters.js';
 import { redirectLocation } from '../routing/filters.js';
-import type { HeaderModifier } from '../config/resources/http-route.js';
+import type { HeaderModifier, PathMatch, RouteFilter } from '../config/resources/http-route.js';
 
 /**
  * The data plane entry point for one socket (address:port). Takes the config snapshot once,
@@ -73,15 +73,13 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
     if (binding === undefined || matched === undefined) throw new GatewayError('route_not_found', `no route for ${ctx.view.method} ${ctx.view.path}`);
     const rule = matched.rule;
     ctx.record.route = rule.routeRef;
-    const prefix = matched.pathMatch.type === 'PathPrefix' ? matched.pathMatch.value : undefined;
-    const redirect = rule.filters.find((f) => f.type === 'RequestRedirect');
-    if (redirect !== undefined) {
-      const scheme = 'encrypted' in ctx.req.socket ? 'https' : 'http';
-      sendRedirect(ctx.res, redirect.statusCode, redirectLocation(ctx.view, redirect, { port: binding.port, scheme }, prefix));
-      return;
-    }
+    const ruleRedirect = rule.filters.find((f) => f.type === 'RequestRedirect');
+    if (ruleRedirect !== undefined) return redirect(ctx, ruleRedirect, binding.port, matched.pathMatch);
     const target = pickTarget(rule);
     ctx.record.backend = target.target.ref;
+    // A backendRef may redirect too (Gateway API backendRef filters); then its target is never called.
+    const refRedirect = target.filters.find((f) => f.type === 'RequestRedirect');
+    if (refRedirect !== undefined) return redirect(ctx, refRedirect, binding.port, matched.pathMatch);
     if (rule.timeoutMs !== undefined && rule.timeoutMs < ctx.timeoutMs) ctx.timeoutMs = rule.timeoutMs;
     const filters = target.filters.length === 0 ? rule.filters : [...rule.filters, ...target.filters];
     if (filters.length > 0) ctx.responseModifiers = responseModifiers(filters);
@@ -96,10 +94,14 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
   }
 }
 
-function sendRedirect(res: ServerResponse, status: number, location: string): void {
-  res.writeHead(status, { location, 'content-length': '0' });
-  res.end();
+function redirect(ctx: RequestContext, filter: RedirectFilter, listenerPort: number, pathMatch: PathMatch): void {
+  const scheme = 'encrypted' in ctx.req.socket ? 'https' : 'http';
+  const prefix = pathMatch.type === 'PathPrefix' ? pathMatch.value : undefined;
+  ctx.res.writeHead(filter.statusCode, { location: redirectLocation(ctx.view, filter, { port: listenerPort, scheme }, prefix), 'content-length': '0' });
+  ctx.res.end();
 }
+
+type RedirectFilter = Extract<RouteFilter, { type: 'RequestRedirect' }>;
 
 const NO_MODIFIERS: readonly HeaderModifier[] = [];
 

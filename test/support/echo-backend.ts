@@ -37,7 +37,13 @@ export async function startEchoBackend(namespace: string, service: string): Prom
       const answer: EchoAnswer = { namespace, service, method: req.method ?? '', path: req.url ?? '', host: req.headers.host ?? '', headers };
       received.push(answer);
       const body = JSON.stringify(answer);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      // Like the conformance echo server: `X-Echo-Set-Header: Name:value,Other:value` sets response headers.
+      const extra: Record<string, string> = {};
+      for (const pair of (headers['x-echo-set-header'] ?? '').split(',')) {
+        const colon = pair.indexOf(':');
+        if (colon > 0) extra[pair.slice(0, colon).trim()] = pair.slice(colon + 1).trim();
+      }
+      res.writeHead(200, { ...extra, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
   });

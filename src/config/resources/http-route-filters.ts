@@ -42,7 +42,7 @@ const FILTER_FIELDS: Record<(typeof FILTER_TYPES)[number], string> = {
 const REPEATABLE: readonly string[] = ['RequestMirror', 'ExtensionRef'];
 
 /** A `filters` list at rule or backendRef level, with the Gateway API's cross-field rules. */
-export function readFilters(owner: FieldReader, meta: ObjectMeta, level: 'rule' | 'backendRef'): RouteFilter[] {
+export function readFilters(owner: FieldReader, meta: ObjectMeta): RouteFilter[] {
   const filters = owner.array('filters', { max: 16 }).flatMap((f) => {
     const filter = readFilter(new FieldReader(f.value, f.path, owner.errors), meta);
     return filter === undefined ? [] : [filter];
@@ -53,7 +53,6 @@ export function readFilters(owner: FieldReader, meta: ObjectMeta, level: 'rule' 
     seen.add(f.type);
   }
   if (seen.has('RequestRedirect') && seen.has('URLRewrite')) owner.fail('may specify either RequestRedirect or URLRewrite, but not both', 'filters');
-  if (level === 'backendRef' && seen.has('RequestRedirect')) owner.fail('RequestRedirect is not supported on backendRefs', 'filters');
   return filters;
 }
 

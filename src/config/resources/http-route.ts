@@ -85,7 +85,7 @@ const DEFAULT_MATCH: RouteMatch = { path: { type: 'PathPrefix', value: '/' }, he
 function readRule(r: FieldReader, meta: ObjectMeta): RouteRule {
   const matchItems = r.array('matches', { max: 64 });
   const matches = matchItems.length === 0 ? [DEFAULT_MATCH] : matchItems.map((m) => readMatch(new FieldReader(m.value, m.path, r.errors)));
-  const filters = readFilters(r, meta, 'rule');
+  const filters = readFilters(r, meta);
   for (const [i, f] of filters.entries()) {
     if ((f.type === 'URLRewrite' || f.type === 'RequestRedirect') && f.path?.type === 'ReplacePrefixMatch' && matches.some((m) => m.path.type !== 'PathPrefix')) {
       r.fail('ReplacePrefixMatch is only compatible with PathPrefix matches', `filters[${i}]`);
@@ -100,7 +100,7 @@ function readRule(r: FieldReader, meta: ObjectMeta): RouteRule {
       namespace: br.optionalString('namespace', { minLength: 1 }) ?? meta.namespace,
       port: br.optionalInteger('port', { min: 1, max: 65535 }),
       weight: br.optionalInteger('weight', { min: 0, max: 1_000_000 }) ?? 1,
-      filters: readFilters(br, meta, 'backendRef'),
+      filters: readFilters(br, meta),
     };
   });
   const t = r.object('timeouts');
