@@ -12,6 +12,8 @@ export interface Outcome extends Partial<WrkResult> {
   otherCpu?: number;
   /** CPU time the proxy process (tree) spent per request, in microseconds. */
   cpuUsPerReq?: number;
+  /** Time to put a rewritten config in force (file watch, parse, compile), in ms. */
+  reloadMs?: number;
 }
 
 /** Above this share of the machine used by others, a scenario's numbers are flagged as noisy. */
@@ -30,13 +32,15 @@ const RATIOS: Record<string, [string, string, Metric]> = {
   'gateway/reference-hop p50': ['gateway', 'reference-hop', 'p50Ms'],
   'gateway/reference-hop p99': ['gateway', 'reference-hop', 'p99Ms'],
   'gateway/reference-hop CPU/req': ['gateway', 'reference-hop', 'cpuUsPerReq'],
+  'gateway-5000-routes/gateway req/s': ['gateway-5000-routes', 'gateway', 'rps'],
+  'gateway-5000-routes/gateway CPU/req': ['gateway-5000-routes', 'gateway', 'cpuUsPerReq'],
 };
 
 export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;
 export const fmt = (n: number | undefined, d: number): string => (n === undefined ? '-' : n.toFixed(d));
 
-const NUMERIC = ['rps', 'p50Ms', 'p99Ms', 'cpuUsPerReq', 'peakRssMb', 'otherCpu', 'requests'] as const;
+const NUMERIC = ['rps', 'p50Ms', 'p99Ms', 'cpuUsPerReq', 'peakRssMb', 'otherCpu', 'requests', 'reloadMs'] as const;
 
 /** Per scenario, the median of each figure over the rounds it ran in (peak RSS: the highest). */
 export function medianOutcomes(rounds: Outcome[][]): Outcome[] {
@@ -89,6 +93,8 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
   const verdict = peak === null ? '' : `   target < ${RSS_TARGET_MB}: ${peak < RSS_TARGET_MB ? 'OK' : 'ABOVE TARGET'}`;
   console.log(`  ${'gateway peak RSS MB'.padEnd(32)} ${peak ?? 'n/a'}${verdict}`);
   console.log(`  ${'gateway+accesslog peak RSS MB'.padEnd(32)} ${peakLog ?? 'n/a'}`);
+  const reload = by('gateway-5000-routes')?.reloadMs;
+  console.log(`  ${'reload of 5,000 HTTPRoutes ms'.padEnd(32)} ${reload === undefined ? 'n/a' : `${Math.round(reload)}   target < 1000: ${reload < 1000 ? 'OK' : 'ABOVE TARGET'}`}`);
 
   mkdirSync(outDir, { recursive: true });
   const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };

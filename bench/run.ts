@@ -68,9 +68,11 @@ async function measure(name: string, setup: () => Promise<Target>): Promise<Outc
     const r = await wrk(CFG.durationS);
     const { other, targetMs } = cpu.stop();
     const peak = rss?.stop();
+    const reloadMs = target.reload === undefined ? undefined : await target.reload();
 
     const out: Outcome = { name, status: 'ok', ...r };
     if (peak !== undefined) out.peakRssMb = round(peak, 1);
+    if (reloadMs !== undefined) out.reloadMs = round(reloadMs, 0);
     if (other !== undefined) out.otherCpu = round(other, 2);
     if (targetMs !== undefined && r.requests > 0) out.cpuUsPerReq = Math.round((targetMs * 1000) / r.requests);
     const notes: string[] = [];
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     results.push(await run('reference-hop', () => referenceHop(upstreamPort)));
     results.push(await run('gateway', () => gateway(upstreamPort, 'warn')));
     results.push(await run('gateway+accesslog', () => gateway(upstreamPort, 'info')));
+    results.push(await run('gateway-5000-routes', () => gateway(upstreamPort, 'warn', 5000)));
     results.push(nginxBin === undefined ? skip('nginx', 'nginx') : await run('nginx', () => nginx(nginxBin, upstreamPort)));
     rounds.push(results);
   }

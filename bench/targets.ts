@@ -19,6 +19,8 @@ export interface Target {
   /** What the upstream must see on the probe: the injected credential and the model. */
   expect: { authorization: string | null; model: string };
   stop: () => Promise<void>;
+  /** Rewrites the config and returns how long until the new version is in force, in ms. */
+  reload?: () => Promise<number>;
 }
 
 const HOP_EXPECT = { authorization: `Bearer ${TOKEN}`, model: 'gpt-3.5-turbo' };
@@ -52,10 +54,11 @@ export async function referenceHop(upstreamPort: number): Promise<Target> {
   return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(hop), expect: HOP_EXPECT, stop: stopIt };
 }
 
-export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info'): Promise<Target> {
+/** `routes`: how many HTTPRoutes to load; all but the seed's one are other tenants under /openai/. */
+export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', routes = 1): Promise<Target> {
   const dir = tempDir('aigw-bench-');
   const [port, admin] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort));
+  writeFileSync(join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort) + tenantRoutes(routes - 1));
   const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
   // At info every request writes an access-log line to stdout; /dev/null keeps the terminal out of the measurement.
   const gw = start(process.execPath, args, { cwd: ROOT, stdoutToNull: logLevel === 'info' });
@@ -64,7 +67,42 @@ export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info'): 
     removeDir(dir);
   };
   await readyOrStop(stopIt, () => pollUntil('gateway /readyz', gw, async () => (await fetch(`http://127.0.0.1:${admin}/readyz`)).status === 200));
-  return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(gw), sampleRss: true, expect: { authorization: `Bearer ${TOKEN}`, model: 'gpt-4o-mini' }, stop: stopIt };
+  return {
+    url: `http://127.0.0.1:${port}/openai`,
+    ...pidOf(gw),
+    sampleRss: true,
+    expect: { authorization: `Bearer ${TOKEN}`, model: 'gpt-4o-mini' },
+    stop: stopIt,
+    reload: () => timeReload(admin, join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort) + tenantRoutes(routes - 1, 'v2')),
+  };
+}
+
+/** HTTPRoutes for other tenants, all under /openai/ so they share the seed route's path prefix. */
+function tenantRoutes(count: number, version = 'v1'): string {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    text += `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: tenant-${i}, namespace: kgateway-system, labels: { version: ${version} } }
+spec:
+  parentRefs: [{ name: ai-gateway, namespace: kgateway-system }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /openai/tenant-${i} }, headers: [{ name: x-tenant, value: t${i} }] }]
+    backendRefs: [{ name: openai, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }]
+`;
+  }
+  return text;
+}
+
+/** Rewrites the manifests and times until the gateway serves the new config version (file watch, parse, compile). */
+async function timeReload(admin: number, file: string, text: string): Promise<number> {
+  const versionOf = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${admin}/config/version`)).json()) as { version: number }).version;
+  const before = await versionOf();
+  const started = performance.now();
+  writeFileSync(file, text);
+  while ((await versionOf()) === before) await new Promise((r) => setTimeout(r, 5));
+  return performance.now() - started;
 }
 
 /** The seed's setup, pointed at the local upstream; the Backend's model override makes the gateway rewrite the body. */

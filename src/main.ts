@@ -81,6 +81,7 @@ export class Gateway {
     this.admin = new AdminServer({
       ready: () => this.started && this.listenersUp,
       configDump: () => this.configDump(),
+      configVersion: () => this.config.version,
       metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.render() }),
       apply: (text) => this.applyText(text),
     });

@@ -1,3 +1,4 @@
+import { GatewayError } from '../core/errors.js';
 import { intersectHostnames } from '../routing/hostnames.js';
 import type { RouteEntry } from '../routing/route-table.js';
 import { condition } from './conditions.js';
@@ -120,7 +121,15 @@ function allowsRoute(l: ListenerBuild, route: HTTPRouteResource, namespaceLabels
 
 function compileRule(rule: RouteRule, ruleIndex: number, routeRef: string, input: RouteCompileInput, issues: RefIssue[]): CompiledRule {
   const ns = input.route.meta.namespace;
-  const targets = rule.backendRefs.map((ref): WeightedTarget => ({ weight: ref.weight, target: input.resolver.resolve(ref, ns, issues), filters: ref.filters }));
+  let targets = rule.backendRefs.map((ref): WeightedTarget => ({ weight: ref.weight, target: input.resolver.resolve(ref, ns, issues), filters: ref.filters }));
+  // A filter that cannot be applied must not be skipped (Gateway API): its requests get an error.
+  const extension = [...rule.filters, ...rule.backendRefs.flatMap((r) => r.filters)].find((f) => f.type === 'ExtensionRef');
+  if (extension !== undefined) {
+    const what = `ExtensionRef ${extension.group}/${extension.kind} ${extension.name}`;
+    issues.push({ reason: 'InvalidKind', message: `filter ${what} is not supported yet; requests to this rule get 500` });
+    const error = new GatewayError('unsupported_filter', `the matched rule uses filter ${what}, which is not supported yet`);
+    targets = [{ weight: 1, target: { kind: 'unresolved', ref: `${ns}/${input.route.meta.name}`, error }, filters: [] }];
+  }
   const mirrors: CompiledMirror[] = [];
   for (const f of [...rule.filters, ...rule.backendRefs.flatMap((r) => r.filters)]) {
     if (f.type !== 'RequestMirror') continue;

@@ -97,3 +97,42 @@ spec:
   assert.deepEqual([target('/b').origin, target('/b').hostHeader], ['https://llm.internal', 'llm.internal']);
   assert.deepEqual([target('/c').origin, target('/c').hostHeader], ['http://10.0.0.5:11434', '10.0.0.5:11434']);
 });
+
+test('a rule with an ExtensionRef filter is not served with the filter skipped', () => {
+  const c = compile(
+    GATEWAY +
+      `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: guarded, namespace: infra}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  rules:
+  - filters: [{type: ExtensionRef, extensionRef: {group: gateway.kgateway.dev, kind: TrafficPolicy, name: prompt-guard}}]
+    backendRefs: [{name: svc, port: 80}]
+`,
+  );
+  const rule = c.bindings.get('127.0.0.1:8080')?.listeners[0]?.routes.match({ method: 'GET', path: '/', query: '', host: 'x', headers: {} })?.rule;
+  const target = rule?.targets[0]?.target;
+  assert.equal(target?.kind === 'unresolved' ? target.error.code : undefined, 'unsupported_filter');
+  assert.match(JSON.stringify(statusOf(c, 'HTTPRoute', 'guarded')), /ExtensionRef gateway.kgateway.dev\/TrafficPolicy prompt-guard is not supported yet/);
+});
+
+test('two listeners on one port with the same hostname conflict; the first keeps it', () => {
+  const c = compile(`apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: infra}
+spec:
+  gatewayClassName: kgateway
+  listeners:
+  - {name: a, protocol: HTTP, port: 8080, hostname: api.example.com}
+  - {name: b, protocol: HTTP, port: 8080, hostname: api.example.com}
+  - {name: c, protocol: HTTP, port: 8080}
+`);
+  const listeners = statusOf(c, 'Gateway', 'gw').listeners ?? [];
+  assert.deepEqual(
+    listeners.map((l) => [l.name, l.conditions.find((x) => x.type === 'Conflicted')?.reason]),
+    [['a', 'NoConflicts'], ['b', 'HostnameConflict'], ['c', 'NoConflicts']],
+  );
+  assert.deepEqual(c.bindings.get('0.0.0.0:8080')?.listeners.map((l) => l.name), ['a', 'c']);
+});

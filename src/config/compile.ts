@@ -36,7 +36,7 @@ interface ListenerState extends ListenerBuild {
   /** HTTPS: its certificates, or why they cannot be used. */
   tls: ListenerTlsResult | undefined;
   /** Set when an earlier listener claimed the same address:port with another protocol. */
-  conflict: string | undefined;
+  conflict: { reason: 'ProtocolConflict' | 'HostnameConflict'; message: string } | undefined;
 }
 
 interface Loaded {
@@ -165,18 +165,29 @@ function bindAddressesOf(gateway: GatewayResource): readonly string[] {
  * from the spec alone.
  */
 function markProtocolConflicts(gateways: Iterable<{ gateway: GatewayResource; listeners: ListenerState[] }>): void {
-  const claimed = new Map<string, { protocol: string; by: string }>();
+  const claimed = new Map<string, { protocol: string; by: string; hostnames: Map<string, string> }>();
   for (const { gateway, listeners } of gateways) {
     for (const l of listeners) {
       if (!l.accepted) continue;
+      const by = `${gateway.meta.namespace}/${gateway.meta.name}/${l.spec.name}`;
       const keys = bindAddressesOf(gateway).map((a) => bindingKey(a, l.spec.port));
       const other = keys.map((k) => claimed.get(k)).find((c) => c !== undefined && c.protocol !== l.spec.protocol);
       if (other !== undefined) {
-        l.conflict = `port ${l.spec.port} already serves ${other.protocol} (listener ${other.by}); one port cannot mix HTTP and HTTPS`;
+        l.conflict = { reason: 'ProtocolConflict', message: `port ${l.spec.port} already serves ${other.protocol} (listener ${other.by}); one port cannot mix HTTP and HTTPS` };
         continue;
       }
-      const by = `${gateway.meta.namespace}/${gateway.meta.name}/${l.spec.name}`;
-      for (const k of keys) if (!claimed.has(k)) claimed.set(k, { protocol: l.spec.protocol, by });
+      // Two listeners on one socket with the same hostname could not tell their requests apart.
+      const hostname = l.spec.hostname ?? '';
+      const sameHost = keys.map((k) => claimed.get(k)?.hostnames.get(hostname)).find((owner) => owner !== undefined);
+      if (sameHost !== undefined) {
+        l.conflict = { reason: 'HostnameConflict', message: `listener ${sameHost} already serves ${hostname === '' ? 'every hostname' : hostname} on port ${l.spec.port}` };
+        continue;
+      }
+      for (const k of keys) {
+        const entry = claimed.get(k) ?? { protocol: l.spec.protocol, by, hostnames: new Map<string, string>() };
+        entry.hostnames.set(hostname, by);
+        claimed.set(k, entry);
+      }
     }
   }
 }
@@ -189,7 +200,7 @@ function isProgrammed(l: ListenerState): boolean {
 /** Accepted, Programmed, ResolvedRefs and Conflicted, as the Gateway API defines them for a listener. */
 function listenerConditions(l: ListenerState, gen: number): Condition[] {
   const tlsProblem = l.tls?.ok === false ? l.tls : undefined;
-  const notProgrammed = l.rejection?.message ?? l.conflict ?? tlsProblem?.message;
+  const notProgrammed = l.rejection?.message ?? l.conflict?.message ?? tlsProblem?.message;
   return [
     l.rejection === undefined
       ? condition('Accepted', true, 'Accepted', 'Listener accepted', gen)
@@ -202,7 +213,7 @@ function listenerConditions(l: ListenerState, gen: number): Condition[] {
       : condition('ResolvedRefs', false, tlsProblem.reason, tlsProblem.message, gen),
     l.conflict === undefined
       ? condition('Conflicted', false, 'NoConflicts', 'No conflicts', gen)
-      : condition('Conflicted', true, 'ProtocolConflict', l.conflict, gen),
+      : condition('Conflicted', true, l.conflict.reason, l.conflict.message, gen),
   ];
 }
 

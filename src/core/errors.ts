@@ -10,6 +10,7 @@ export const ERROR_CATALOG = {
   missing_authorization: { status: 401, type: 'authentication_error' },
   backend_not_found: { status: 500, type: 'server_error' },
   no_backends: { status: 500, type: 'server_error' },
+  unsupported_filter: { status: 500, type: 'server_error' },
   backend_unavailable: { status: 503, type: 'server_error' },
   no_healthy_endpoints: { status: 503, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },

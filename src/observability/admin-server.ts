@@ -9,6 +9,8 @@ export interface AdminHandlers {
   ready(): boolean;
   /** The config in force, secrets redacted. */
   configDump(): unknown;
+  /** Bumped by every config change; cheap to poll after an edit or apply. */
+  configVersion(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Applies manifests (YAML or JSON text); all or nothing. */
   apply(text: string): { status: number; body: unknown };
@@ -53,6 +55,7 @@ export class AdminServer {
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
     if (req.method === 'GET' && path === '/config') return sendJson(res, 200, this.handlers.configDump());
+    if (req.method === 'GET' && path === '/config/version') return sendJson(res, 200, { version: this.handlers.configVersion() });
     if (req.method === 'GET' && path === '/metrics') {
       const m = await this.handlers.metrics();
       res.writeHead(200, { 'content-type': m.contentType });

@@ -111,11 +111,15 @@ test('a route for any first segment (prefix /) still competes with segment-index
   assert.equal(table.match(req('/zzz', { method: 'POST', headers: { x: '1' } }))?.rule, 'root-post');
 });
 
-test('5,000 routes: a lookup still finds the right one, and building the table is fast', () => {
-  const entries = Array.from({ length: 5000 }, (_, i) => entry(`r${i}`, match({ type: 'PathPrefix', value: `/tenant-${i}/openai` }), { routeKey: `ns/r${i}` }));
+test('5,000 routes under one prefix: a lookup still finds the right one, and building the table is fast', () => {
+  const entries = Array.from({ length: 5000 }, (_, i) => entry(`r${i}`, match({ type: 'PathPrefix', value: `/openai/tenant-${i}` }), { routeKey: `ns/r${i}` }));
+  entries.push(entry('openai', match({ type: 'PathPrefix', value: '/openai' })), entry('exact', match({ type: 'Exact', value: '/openai/tenant-7' })));
   const started = performance.now();
   const table = new RouteTable(entries);
   assert.ok(performance.now() - started < 500, 'built in well under a second');
-  assert.equal(table.match(req('/tenant-4999/openai/chat/completions'))?.rule, 'r4999');
-  assert.equal(table.match(req('/tenant-4999/other')), undefined);
+  assert.equal(table.match(req('/openai/tenant-4999/chat/completions'))?.rule, 'r4999');
+  assert.equal(table.match(req('/openai/tenant-49999'))?.rule, 'openai');
+  assert.equal(table.match(req('/openai/tenant-7'))?.rule, 'exact');
+  assert.equal(table.match(req('/openai/tenant-7/x'))?.rule, 'r7');
+  assert.equal(table.match(req('/other')), undefined);
 });

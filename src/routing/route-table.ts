@@ -29,14 +29,14 @@ interface Candidate<R> {
  * The compiled routes of one listener. Hostname precedence comes first in the Gateway API
  * (exact names, then longer wildcards, then routes for any host), so a request is tried against
  * the routes of its exact host, then of each wildcard covering it from the longest, then of
- * any host; the first group with a match wins. Within a group, candidates are in precedence
- * order and indexed by the first path segment, so a lookup scans only the rules that can match.
+ * any host; the first group with a match wins. Within a group, a tree of path segments leaves
+ * only the rules that can match the path to test, in precedence order.
  * Built once per config version.
  */
 export class RouteTable<R> {
-  private readonly exact = new Map<string, SegmentIndex<R>>();
-  private readonly wildcards = new Map<string, SegmentIndex<R>>();
-  private readonly anyHost: SegmentIndex<R>;
+  private readonly exact = new Map<string, PathIndex<R>>();
+  private readonly wildcards = new Map<string, PathIndex<R>>();
+  private readonly anyHost: PathIndex<R>;
 
   constructor(entries: readonly RouteEntry<R>[]) {
     const byExact = new Map<string, Candidate<R>[]>();
@@ -53,9 +53,9 @@ export class RouteTable<R> {
         map.set(key, list);
       }
     }
-    for (const [host, list] of byExact) this.exact.set(host, new SegmentIndex(list));
-    for (const [suffix, list] of byWildcard) this.wildcards.set(suffix, new SegmentIndex(list));
-    this.anyHost = new SegmentIndex(any);
+    for (const [host, list] of byExact) this.exact.set(host, new PathIndex(list));
+    for (const [suffix, list] of byWildcard) this.wildcards.set(suffix, new PathIndex(list));
+    this.anyHost = new PathIndex(any);
   }
 
   match(req: RequestView): RouteMatchResult<R> | undefined {
@@ -73,67 +73,102 @@ export class RouteTable<R> {
   }
 }
 
-/** Candidates in precedence order, with per-first-segment lists so a lookup skips rules that cannot match. */
-class SegmentIndex<R> {
-  private readonly bySegment = new Map<string, Candidate<R>[]>();
-  /** Candidates that can match any first segment (prefix "/", regular expressions). */
-  private readonly anySegment: Candidate<R>[] = [];
+interface Ranked<R> {
+  candidate: Candidate<R>;
+  /** Position in the precedence order: lower wins. */
+  rank: number;
+}
+
+interface PathNode<R> {
+  children: Map<string, PathNode<R>>;
+  /** PathPrefix candidates whose segments end here: they cover this node and everything below. */
+  prefix: Ranked<R>[];
+  /** Exact candidates whose segments end here. */
+  exact: Ranked<R>[];
+}
+
+/**
+ * Candidates in precedence order, in a tree of path segments: a lookup walks the request's
+ * segments and tries only the prefixes along that walk, the exact paths at its end, and the
+ * candidates any path can match (prefix "/", regular expressions), in precedence order. The
+ * cost grows with the depth of the path, not with the number of routes.
+ */
+class PathIndex<R> {
+  private readonly root: PathNode<R> = newNode();
+  private readonly anyPath: Ranked<R>[] = [];
 
   constructor(candidates: Candidate<R>[]) {
-    const sorted = sortByPrecedence(candidates);
-    const rank = new Map(sorted.map((c, i) => [c, i]));
-    const own = new Map<string, Candidate<R>[]>();
-    for (const c of sorted) {
-      const segment = firstSegmentOf(c.entry.match.path);
-      if (segment === undefined) this.anySegment.push(c);
-      else {
-        const list = own.get(segment);
-        if (list === undefined) own.set(segment, [c]);
-        else list.push(c);
+    for (const [rank, candidate] of sortByPrecedence(candidates).entries()) {
+      const path = candidate.entry.match.path;
+      const ranked = { candidate, rank };
+      const prefix = path.type === 'PathPrefix' ? normalizePrefix(path.value) : undefined;
+      if (path.type === 'RegularExpression' || prefix === '/') {
+        this.anyPath.push(ranked);
+        continue;
       }
+      let node = this.root;
+      for (const segment of (prefix ?? path.value).slice(1).split('/')) {
+        let child = node.children.get(segment);
+        if (child === undefined) {
+          child = newNode();
+          node.children.set(segment, child);
+        }
+        node = child;
+      }
+      (path.type === 'Exact' ? node.exact : node.prefix).push(ranked);
     }
-    // Each segment's list is its own candidates merged, in precedence order, with those for any segment.
-    for (const [segment, list] of own) this.bySegment.set(segment, mergeByRank(list, this.anySegment, rank));
   }
 
   match(req: RequestView): RouteMatchResult<R> | undefined {
-    const list = this.bySegment.size === 0 ? this.anySegment : (this.bySegment.get(firstSegment(req.path)) ?? this.anySegment);
-    for (const c of list) {
-      if (c.test(req)) return { rule: c.entry.rule, pathMatch: c.entry.match.path };
+    const lists: Ranked<R>[][] = this.anyPath.length > 0 ? [this.anyPath] : [];
+    const path = req.path;
+    let node: PathNode<R> | undefined = this.root;
+    let start = 1;
+    while (node !== undefined) {
+      const end = path.indexOf('/', start);
+      node = node.children.get(end === -1 ? path.slice(start) : path.slice(start, end));
+      if (node === undefined) break;
+      if (node.prefix.length > 0) lists.push(node.prefix);
+      if (end === -1) {
+        if (node.exact.length > 0) lists.push(node.exact);
+        break;
+      }
+      start = end + 1;
     }
+    return firstMatch(lists, req);
+  }
+}
+
+function newNode<R>(): PathNode<R> {
+  return { children: new Map(), prefix: [], exact: [] };
+}
+
+/** Tries the candidates of several rank-sorted lists in overall rank order; the first that matches wins. */
+function firstMatch<R>(lists: Ranked<R>[][], req: RequestView): RouteMatchResult<R> | undefined {
+  if (lists.length === 1) {
+    for (const r of lists[0] as Ranked<R>[]) if (r.candidate.test(req)) return result(r.candidate);
     return undefined;
   }
-}
-
-function mergeByRank<T>(a: readonly T[], b: readonly T[], rank: ReadonlyMap<T, number>): T[] {
-  const out: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && (rank.get(x) ?? 0) < (rank.get(y) ?? 0))) {
-      out.push(x as T);
-      i++;
-    } else {
-      out.push(y);
-      j++;
+  const heads = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    let bestRank = Infinity;
+    for (let i = 0; i < lists.length; i++) {
+      const r = (lists[i] as Ranked<R>[])[heads[i] as number];
+      if (r !== undefined && r.rank < bestRank) {
+        best = i;
+        bestRank = r.rank;
+      }
     }
+    if (best === -1) return undefined;
+    const r = (lists[best] as Ranked<R>[])[heads[best] as number] as Ranked<R>;
+    heads[best] = (heads[best] as number) + 1;
+    if (r.candidate.test(req)) return result(r.candidate);
   }
-  return out;
 }
 
-/** The first path segment a match requires, or undefined when it can match any. */
-function firstSegmentOf(path: PathMatch): string | undefined {
-  if (path.type === 'RegularExpression') return undefined;
-  const value = path.type === 'PathPrefix' ? normalizePrefix(path.value) : path.value;
-  if (path.type === 'PathPrefix' && value === '/') return undefined;
-  return firstSegment(value);
-}
-
-function firstSegment(path: string): string {
-  const end = path.indexOf('/', 1);
-  return end === -1 ? path.slice(1) : path.slice(1, end);
+function result<R>(c: Candidate<R>): RouteMatchResult<R> {
+  return { rule: c.entry.rule, pathMatch: c.entry.match.path };
 }
 
 const PATH_RANK = { Exact: 3, RegularExpression: 2, PathPrefix: 1 } as const;

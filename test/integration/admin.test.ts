@@ -43,6 +43,13 @@ test('healthz and readyz answer 200 once listeners are up', async () => {
   assert.equal((await fetch(`${gw.admin}/readyz`)).status, 200);
 });
 
+test('/config/version moves with every change', async () => {
+  const version = async (): Promise<number> => ((await (await fetch(`${gw.admin}/config/version`)).json()) as { version: number }).version;
+  const before = await version();
+  await fetch(`${gw.admin}/apply`, { method: 'POST', body: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n' });
+  assert.equal(await version(), before + 1);
+});
+
 test('access log has route, backend, status, model and token usage', async () => {
   const res = await fetch(`${gw.url}/inline/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"x","messages":[]}' });
   assert.equal(res.status, 200);
