@@ -57,6 +57,9 @@ spec:
   - matches: [{path: {value: /mirror}}]
     filters: [{type: RequestMirror, requestMirror: {backendRef: {name: mirror, port: 8080}}}]
     backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {value: /mirror-slow}}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: slow, port: 8080}}}]
+    backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {value: /cross}}]
     backendRefs: [{name: other, namespace: apps, port: 8080}]
   - matches: [{path: {value: /denied}}]
@@ -209,6 +212,13 @@ describe('filters', () => {
     assert.deepEqual([a.status, a.headers.location], [301, 'https://example.org/redirect/x?q=1']);
     const b = await send(port(), '/moved/deeper', { host: 'gw.local:8080' });
     assert.deepEqual([b.status, b.headers.location], [302, 'http://gw.local:8443/new/deeper']);
+  });
+
+  test('a mirror that never answers does not delay the primary answer', async () => {
+    const started = Date.now();
+    const a = await send(port(), '/mirror-slow');
+    assert.equal(a.echo?.service, 'v1');
+    assert.ok(Date.now() - started < 500, 'answered without waiting for the mirror');
   });
 
   test('a mirror gets a copy; the client gets the primary answer', async () => {

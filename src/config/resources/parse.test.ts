@@ -55,3 +55,26 @@ test('kinds ai-gateway does not read are ignored with a warning, not an error', 
   const r = parseYaml('apiVersion: gateway.kgateway.dev/v1alpha1\nkind: GatewayParameters\nmetadata: {name: p}');
   assert.deepEqual(r.issues.map((i) => i.severity), ['warning']);
 });
+
+test('bad HTTPRoute fields are rejected with their paths', () => {
+  const route = (rules: string): string => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: ns}
+spec:
+  rules:
+${rules}`;
+  const cases: [string, RegExp][] = [
+    ['  - matches: [{path: {type: RegularExpression, value: "/(unclosed"}}]', /spec\.rules\[0\]\.matches\[0\]\.path\.value: is not a valid regular expression/],
+    ['  - matches: [{headers: [{type: RegularExpression, name: x, value: "[a-"}]}]', /spec\.rules\[0\]\.matches\[0\]\.headers\[0\]\.value: is not a valid regular expression/],
+    ['  - filters: [{type: Rewrite}]', /spec\.rules\[0\]\.filters\[0\]\.type: must be one of RequestHeaderModifier/],
+    ['  - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 304}}]', /requestRedirect\.statusCode: must be one of 301, 302, 303, 307, 308/],
+    ['  - filters: [{type: RequestRedirect, requestRedirect: {}}, {type: URLRewrite, urlRewrite: {}}]', /spec\.rules\[0\]\.filters: may specify either RequestRedirect or URLRewrite/],
+    ['  - timeouts: {request: 1s, backendRequest: 2s}', /spec\.rules\[0\]\.timeouts\.backendRequest: backendRequest timeout cannot be longer than request timeout/],
+    ['  - timeouts: {request: soon}', /spec\.rules\[0\]\.timeouts\.request: must be a duration/],
+  ];
+  for (const [rules, expected] of cases) {
+    const r = parseYaml(route(rules));
+    assert.equal(r.resource, undefined, rules);
+    assert.match(r.issues.map(formatIssue).join('\n'), expected);
+  }
+});
