@@ -352,6 +352,106 @@ const LPM = `${INFRA}/httproute-listener-port-matching`;
 const ALL_NS = `${INFRA}/all-namespaces`;
 const GW_8080 = `${INFRA}/same-namespace-with-http-listener-on-8080`;
 
+/** The rule-level and backendRef-level header modifier tests send the same rows (see notCaptured). */
+const REQUEST_HEADER_MODIFIER_ROWS: HttpCase[] = [
+      {
+        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val' } },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
+        response: OK,
+      },
+      {
+        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'some-other-value' } },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
+        response: OK,
+      },
+      {
+        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val' } },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: { path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'add-appends-values' } },
+        response: OK,
+      },
+      {
+        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value' } },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: {
+          path: '/add',
+          headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value,add-appends-values' },
+        },
+        response: OK,
+      },
+      {
+        request: { host: '', path: '/remove', headers: { 'X-Header-Remove': 'val' } },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: { path: '/remove', absentHeaders: ['X-Header-Remove'] },
+        response: OK,
+      },
+      {
+        request: {
+          host: '',
+          path: '/multiple',
+          headers: {
+            'X-Header-Set-2': 'set-val-2',
+            'X-Header-Add-2': 'add-val-2',
+            'X-Header-Remove-2': 'remove-val-2',
+            'Another-Header': 'another-header-val',
+          },
+        },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: {
+          path: '/multiple',
+          headers: {
+            'X-Header-Set-1': 'header-set-1',
+            'X-Header-Set-2': 'header-set-2',
+            'X-Header-Add-1': 'header-add-1',
+            'X-Header-Add-2': 'add-val-2,header-add-2',
+            'X-Header-Add-3': 'header-add-3',
+            'Another-Header': 'another-header-val',
+          },
+          absentHeaders: ['X-Header-Remove-1', 'X-Header-Remove-2'],
+        },
+        response: OK,
+      },
+      {
+        request: {
+          host: '',
+          path: '/case-insensitivity',
+          headers: {
+            'x-header-set': 'original-val-set',
+            'x-header-add': 'original-val-add',
+            'x-header-remove': 'original-val-remove',
+            'Another-Header': 'another-header-val',
+          },
+        },
+        gateway: SAME_NS,
+        port: 80,
+        backend: V1,
+        backendRequest: {
+          path: '/case-insensitivity',
+          headers: {
+            'X-Header-Set': 'header-set',
+            'X-Header-Add': 'original-val-add,header-add',
+            'Another-Header': 'another-header-val',
+          },
+          absentHeaders: ['x-header-remove', 'X-Header-Remove'],
+        },
+        response: OK,
+      },
+    ];
+
 export const CONFORMANCE_TESTS: ConformanceTest[] = [
   {
     name: 'GatewayHTTPListenerIsolation',
@@ -1531,104 +1631,7 @@ export const CONFORMANCE_TESTS: ConformanceTest[] = [
     manifests: ['httproute-request-header-modifier-backend.yaml'],
     features: ['SupportGateway', 'SupportHTTPRoute', 'SupportHTTPRouteBackendRequestHeaderModification'],
     upstream: { file: goFile('httproute-request-header-modifier'), readFrom: 'not readable (see notCaptured)' },
-    http: [
-      {
-        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'some-other-value' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'add-appends-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/add',
-          headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value,add-appends-values' },
-        },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/remove', headers: { 'X-Header-Remove': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/remove', absentHeaders: ['X-Header-Remove'] },
-        response: OK,
-      },
-      {
-        request: {
-          host: '',
-          path: '/multiple',
-          headers: {
-            'X-Header-Set-2': 'set-val-2',
-            'X-Header-Add-2': 'add-val-2',
-            'X-Header-Remove-2': 'remove-val-2',
-            'Another-Header': 'another-header-val',
-          },
-        },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/multiple',
-          headers: {
-            'X-Header-Set-1': 'header-set-1',
-            'X-Header-Set-2': 'header-set-2',
-            'X-Header-Add-1': 'header-add-1',
-            'X-Header-Add-2': 'add-val-2,header-add-2',
-            'X-Header-Add-3': 'header-add-3',
-            'Another-Header': 'another-header-val',
-          },
-          absentHeaders: ['X-Header-Remove-1', 'X-Header-Remove-2'],
-        },
-        response: OK,
-      },
-      {
-        request: {
-          host: '',
-          path: '/case-insensitivity',
-          headers: {
-            'x-header-set': 'original-val-set',
-            'x-header-add': 'original-val-add',
-            'x-header-remove': 'original-val-remove',
-            'Another-Header': 'another-header-val',
-          },
-        },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/case-insensitivity',
-          headers: {
-            'X-Header-Set': 'header-set',
-            'X-Header-Add': 'original-val-add,header-add',
-            'Another-Header': 'another-header-val',
-          },
-          absentHeaders: ['x-header-remove', 'X-Header-Remove'],
-        },
-        response: OK,
-      },
-    ],
+    http: REQUEST_HEADER_MODIFIER_ROWS,
     status: [
       ...gatewayAndRoutesAccepted(SAME_NS, [`${INFRA}/request-header-modifier`]),
       resolvedRefsTrue(`${INFRA}/request-header-modifier`, SAME_NS),
@@ -1641,104 +1644,7 @@ export const CONFORMANCE_TESTS: ConformanceTest[] = [
     manifests: ['httproute-request-header-modifier.yaml'],
     features: ['SupportGateway', 'SupportHTTPRoute'],
     upstream: { file: goFile('httproute-request-header-modifier'), readFrom: `${REPO}@122658a2f41d8d7e7109f6e42d1d52a232ddf3cc` },
-    http: [
-      {
-        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'some-other-value' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/set', headers: { 'Some-Other-Header': 'val', 'X-Header-Set': 'set-overwrites-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'add-appends-values' } },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/add', headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/add',
-          headers: { 'Some-Other-Header': 'val', 'X-Header-Add': 'some-other-value,add-appends-values' },
-        },
-        response: OK,
-      },
-      {
-        request: { host: '', path: '/remove', headers: { 'X-Header-Remove': 'val' } },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: { path: '/remove', absentHeaders: ['X-Header-Remove'] },
-        response: OK,
-      },
-      {
-        request: {
-          host: '',
-          path: '/multiple',
-          headers: {
-            'X-Header-Set-2': 'set-val-2',
-            'X-Header-Add-2': 'add-val-2',
-            'X-Header-Remove-2': 'remove-val-2',
-            'Another-Header': 'another-header-val',
-          },
-        },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/multiple',
-          headers: {
-            'X-Header-Set-1': 'header-set-1',
-            'X-Header-Set-2': 'header-set-2',
-            'X-Header-Add-1': 'header-add-1',
-            'X-Header-Add-2': 'add-val-2,header-add-2',
-            'X-Header-Add-3': 'header-add-3',
-            'Another-Header': 'another-header-val',
-          },
-          absentHeaders: ['X-Header-Remove-1', 'X-Header-Remove-2'],
-        },
-        response: OK,
-      },
-      {
-        request: {
-          host: '',
-          path: '/case-insensitivity',
-          headers: {
-            'x-header-set': 'original-val-set',
-            'x-header-add': 'original-val-add',
-            'x-header-remove': 'original-val-remove',
-            'Another-Header': 'another-header-val',
-          },
-        },
-        gateway: SAME_NS,
-        port: 80,
-        backend: V1,
-        backendRequest: {
-          path: '/case-insensitivity',
-          headers: {
-            'X-Header-Set': 'header-set',
-            'X-Header-Add': 'original-val-add,header-add',
-            'Another-Header': 'another-header-val',
-          },
-          absentHeaders: ['x-header-remove', 'X-Header-Remove'],
-        },
-        response: OK,
-      },
-    ],
+    http: REQUEST_HEADER_MODIFIER_ROWS,
     status: [
       ...gatewayAndRoutesAccepted(SAME_NS, [`${INFRA}/request-header-modifier`]),
       resolvedRefsTrue(`${INFRA}/request-header-modifier`, SAME_NS),
