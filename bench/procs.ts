@@ -1,9 +1,9 @@
 /** Child process bookkeeping for the bench: start, wait until ready, and always stop. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** Every child ever started, so cleanup can reach them whatever failed. */
@@ -153,3 +153,16 @@ export function sampleRss(pid: number): { stop: () => number } {
   };
 }
 
+/** Full path of an executable on PATH, or undefined. */
+export function findBin(name: string): string | undefined {
+  // nginx lives in /usr/sbin, which a non-root PATH may lack.
+  for (const d of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin']) {
+    try {
+      accessSync(join(d, name), constants.X_OK);
+      return join(d, name);
+    } catch {
+      // not in this dir
+    }
+  }
+  return undefined;
+}

@@ -3,17 +3,19 @@
  * printed side by side. Absolute numbers swing with the machine; the ratios are the result.
  * BENCH_DURATION / BENCH_WARMUP (seconds) shorten or lengthen each scenario; BENCH_ROUNDS
  * repeats them all (default 3) and the report takes medians.
+ * `npm run bench -- --instructions`: instead, instructions per request under callgrind (instructions.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { watchCpu } from './cpu.js';
-import { cleanupSync, listeningPort, sampleRss, stop, stopAll, track } from './procs.js';
+import { INSTRUCTIONS_HINT, runInstructions, valgrindTools } from './instructions.js';
+import { cleanupSync, findBin, listeningPort, sampleRss, stop, stopAll, track } from './procs.js';
 import type { Outcome } from './report.js';
 import { fmt, medianOutcomes, NOISY, pct, report, round } from './report.js';
 import type { Target } from './targets.js';
-import { BENCH, direct, gateway, nginx, referenceHop, ROOT, tsxScript } from './targets.js';
+import { BENCH, direct, gateway, nginx, probe, referenceHop, ROOT, SCRIPT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
 
 const CFG = {
@@ -26,33 +28,6 @@ const CFG = {
 /** Set by Ctrl-C / SIGTERM: start nothing more and print no half-finished report. */
 let interrupted = false;
 const INSTALL_HINT = 'apt-get install -y wrk nginx-light';
-const SCRIPT = join(BENCH, 'post.lua');
-// The probe sends exactly what wrk sends.
-const BODY = /wrk\.body = '(.*)'/.exec(readFileSync(SCRIPT, 'utf8'))?.[1] ?? '';
-
-function findBin(name: string): string | undefined {
-  // nginx lives in /usr/sbin, which a non-root PATH may lack.
-  for (const d of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin']) {
-    try {
-      accessSync(join(d, name), constants.X_OK);
-      return join(d, name);
-    } catch {
-      // not in this dir
-    }
-  }
-  return undefined;
-}
-
-/** One POST with the echo flag: proves the hop injected the token and (gateway) rewrote the model. */
-async function probe(t: Target): Promise<void> {
-  const r = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bench-echo': '1' }, body: BODY });
-  const text = await r.text();
-  if (r.status !== 200) throw new Error(`probe answered ${r.status}: ${text.slice(0, 300)}`);
-  const seen = JSON.parse(text) as { authorization: string | null; model: string | null };
-  if (seen.authorization !== t.expect.authorization || seen.model !== t.expect.model) {
-    throw new Error(`probe: upstream saw ${JSON.stringify(seen)}, expected ${JSON.stringify(t.expect)}`);
-  }
-}
 
 async function measure(name: string, setup: () => Promise<Target>): Promise<Outcome> {
   process.stdout.write(`  ${name.padEnd(18)} `);
@@ -94,7 +69,9 @@ function ensureBuilt(): void {
   const main = join(ROOT, 'dist/cli/main.js');
   if (existsSync(main)) {
     // Only a missing build is rebuilt here; a stale one is measured but called out.
-    const newestSrc = Math.max(...readdirSync(join(ROOT, 'src'), { recursive: true }).map((f) => statSync(join(ROOT, 'src', String(f))).mtimeMs));
+    // Tests are not built, so an edited test does not make dist/ stale.
+    const built = readdirSync(join(ROOT, 'src'), { recursive: true }).map(String).filter((f) => !f.endsWith('.test.ts'));
+    const newestSrc = Math.max(...built.map((f) => statSync(join(ROOT, 'src', f)).mtimeMs));
     if (newestSrc > statSync(main).mtimeMs) console.log('warning: src/ is newer than dist/: this measures the old build (run npm run build)');
     return;
   }
@@ -104,6 +81,16 @@ function ensureBuilt(): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('--instructions')) {
+    const tools = valgrindTools();
+    if (tools === undefined) {
+      console.log(`valgrind not found; install with: ${INSTRUCTIONS_HINT}`);
+      return;
+    }
+    ensureBuilt();
+    await runInstructions(tools, () => interrupted);
+    return;
+  }
   ensureBuilt();
   const wrkBin = findBin('wrk');
   const nginxBin = findBin('nginx');

@@ -1,14 +1,23 @@
 /** Starting each thing wrk is pointed at; each Target knows how to tear itself down. */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxConf } from './nginx.js';
-import type { Started } from './procs.js';
+import type { Started, StartOptions } from './procs.js';
 import { freePort, listeningPort, pollUntil, removeDir, start, stop, tempDir } from './procs.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH = join(ROOT, 'bench');
 export const TOKEN = 'bench-token';
+export const SCRIPT = join(BENCH, 'post.lua');
+/** The POST body wrk sends; the probe and the instruction count send exactly the same. */
+export const BODY = /wrk\.body = '(.*)'/.exec(readFileSync(SCRIPT, 'utf8'))?.[1] ?? '';
+
+/** How a Node target is launched. `wrap` goes in front of the node command (valgrind ...); a slow wrapper needs a longer `readyMs`. */
+export interface Launch {
+  wrap?: readonly string[];
+  readyMs?: number;
+}
 
 export interface Target {
   url: string;
@@ -28,8 +37,25 @@ const HOP_EXPECT = { authorization: `Bearer ${TOKEN}`, model: 'gpt-3.5-turbo' };
 // exactOptionalPropertyTypes: leave `pid` out rather than set it to undefined.
 const pidOf = (s: Started): { pid?: number } => (s.child.pid === undefined ? {} : { pid: s.child.pid });
 
-export function tsxScript(file: string, args: string[]): Started {
-  return start(process.execPath, ['--import', 'tsx', join(BENCH, file), ...args], { cwd: ROOT });
+/** The one place a Node target's command line is built: `[...wrap] node <args>`. */
+function startNode(args: readonly string[], launch: Launch, opts: StartOptions = {}): Started {
+  const [cmd = process.execPath, ...rest] = [...(launch.wrap ?? []), process.execPath, ...args];
+  return start(cmd, rest, { cwd: ROOT, ...opts });
+}
+
+export function tsxScript(file: string, args: string[], launch: Launch = {}): Started {
+  return startNode(['--import', 'tsx', join(BENCH, file), ...args], launch);
+}
+
+/** One POST with the echo flag: proves the hop injected the token and (gateway) rewrote the model. */
+export async function probe(t: Target): Promise<void> {
+  const r = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bench-echo': '1' }, body: BODY });
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`probe answered ${r.status}: ${text.slice(0, 300)}`);
+  const seen = JSON.parse(text) as { authorization: string | null; model: string | null };
+  if (seen.authorization !== t.expect.authorization || seen.model !== t.expect.model) {
+    throw new Error(`probe: upstream saw ${JSON.stringify(seen)}, expected ${JSON.stringify(t.expect)}`);
+  }
 }
 
 /** Waits for readiness; if that fails, stops what was started before rethrowing. */
@@ -46,27 +72,27 @@ export function direct(upstreamPort: number): Target {
   return { url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, expect: { authorization: null, model: 'gpt-3.5-turbo' }, stop: async () => {} };
 }
 
-export async function referenceHop(upstreamPort: number): Promise<Target> {
-  const hop = tsxScript('reference-hop.ts', ['0', String(upstreamPort), TOKEN]);
+export async function referenceHop(upstreamPort: number, launch: Launch = {}): Promise<Target> {
+  const hop = tsxScript('reference-hop.ts', ['0', String(upstreamPort), TOKEN], launch);
   const stopIt = (): Promise<void> => stop(hop.child);
   let port = 0;
-  await readyOrStop(stopIt, async () => (port = await listeningPort(hop)));
+  await readyOrStop(stopIt, async () => (port = await listeningPort(hop, launch.readyMs)));
   return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(hop), expect: HOP_EXPECT, stop: stopIt };
 }
 
 /** `routes`: how many HTTPRoutes to load; all but the seed's one are other tenants under /openai/. */
-export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', routes = 1): Promise<Target> {
+export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', routes = 1, launch: Launch = {}): Promise<Target> {
   const dir = tempDir('aigw-bench-');
   const [port, admin] = [await freePort(), await freePort()];
   writeFileSync(join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort) + tenantRoutes(routes - 1));
   const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
   // At info every request writes an access-log line to stdout; /dev/null keeps the terminal out of the measurement.
-  const gw = start(process.execPath, args, { cwd: ROOT, stdoutToNull: logLevel === 'info' });
+  const gw = startNode(args, launch, { stdoutToNull: logLevel === 'info' });
   const stopIt = async (): Promise<void> => {
     await stop(gw.child);
     removeDir(dir);
   };
-  await readyOrStop(stopIt, () => pollUntil('gateway /readyz', gw, async () => (await fetch(`http://127.0.0.1:${admin}/readyz`)).status === 200));
+  await readyOrStop(stopIt, () => pollUntil('gateway /readyz', gw, async () => (await fetch(`http://127.0.0.1:${admin}/readyz`)).status === 200, launch.readyMs));
   return {
     url: `http://127.0.0.1:${port}/openai`,
     ...pidOf(gw),
