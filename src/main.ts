@@ -3,10 +3,10 @@ import { compileConfig } from './config/compile.js';
 import { formatIssue } from './config/resources/parse.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import { FileSource } from './config/sources/file-source.js';
-import { parseManifests, YamlSyntaxError } from './config/sources/yaml-documents.js';
 import { ResourceStore } from './config/store.js';
-import { parseObject } from './config/resources/parse.js';
 import type { SourcedObject } from './config/resources/kube-object.js';
+import { AppliedResources } from './config/applied-resources.js';
+import { StateFile } from './config/sources/state-file.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { AdminServer } from './observability/admin-server.js';
 import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
@@ -34,6 +34,10 @@ export interface GatewayOptions {
   mapPort?: (port: number) => number;
   /** How long stopping (or removing) a listener waits for requests in flight. */
   drainMs?: number;
+  /** Where applied resources are kept across restarts; without it they live in memory only. */
+  stateDir?: string;
+  /** Required as `Authorization: Bearer …` on the admin API's config endpoints when set. */
+  adminToken?: string;
 }
 
 export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
@@ -50,6 +54,7 @@ export class Gateway {
   private readonly listeners: ListenerManager;
   private readonly files: FileSource;
   private readonly admin: AdminServer;
+  private readonly applied: AppliedResources;
   private config: RuntimeConfig;
   private started = false;
   private listenersUp = false;
@@ -77,13 +82,17 @@ export class Gateway {
       ...(options.mapPort === undefined ? {} : { mapPort: options.mapPort }),
       ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
+    const state = options.stateDir === undefined ? undefined : new StateFile(options.stateDir, this.logger);
+    this.applied = new AppliedResources(this.store, state, () => void this.recompile());
     this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onFilesChanged(objects) });
-    this.admin = new AdminServer({
+    this.admin = new AdminServer(options.adminToken, {
       ready: () => this.started && this.listenersUp,
       configDump: () => this.configDump(),
       configVersion: () => this.config.version,
       metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.render() }),
-      apply: (text) => this.applyText(text),
+      apply: (text) => this.applied.applyText(text),
+      delete: (target) => this.applied.delete(target),
+      resources: (kind, namespace, name) => this.resources(kind, namespace, name),
     });
   }
 
@@ -94,6 +103,8 @@ export class Gateway {
   /** Loads the files (a YAML error here is fatal), binds listeners, starts the admin API and the watcher. */
   async start(): Promise<void> {
     this.store.setFileObjects(await this.files.load());
+    const restored = await this.applied.restore();
+    if (restored > 0) this.logger.info({ resources: restored, stateDir: this.options.stateDir }, 'applied resources restored');
     if (this.options.admin !== undefined) this.adminPort = (await this.admin.start(this.options.admin.host, this.options.admin.port)).port;
     await this.recompile();
     if (this.options.watch ?? true) await this.files.start();
@@ -119,34 +130,11 @@ export class Gateway {
     return this.adminPort === undefined || this.options.admin === undefined ? undefined : `http://${this.options.admin.host}:${this.adminPort}`;
   }
 
-  /** Validates every object first; applies all of them or none. */
-  apply(objects: readonly SourcedObject[]): { results: { kind: string; namespace: string; name: string; action: string }[]; errors: string[] } {
-    const errors = objects.flatMap((o) => parseObject(o).issues.filter((i) => i.severity === 'error').map(formatIssue));
-    if (errors.length > 0) return { results: [], errors };
-    const actions = this.store.apply(objects);
-    void this.recompile();
-    return {
-      results: objects.map((o, i) => {
-        const meta = (o.object.metadata ?? {}) as { name?: string; namespace?: string };
-        return { kind: String(o.object.kind), namespace: meta.namespace ?? 'default', name: meta.name ?? '', action: actions[i] ?? 'configured' };
-      }),
-      errors: [],
-    };
-  }
-
-  private applyText(text: string): { status: number; body: unknown } {
-    let objects: SourcedObject[];
-    try {
-      objects = parseManifests(text, { source: 'apply' });
-    } catch (err) {
-      const message = err instanceof YamlSyntaxError ? err.message : 'manifests could not be read';
-      return { status: 400, body: { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_manifest' } } };
-    }
-    const outcome = this.apply(objects);
-    if (outcome.errors.length > 0) {
-      return { status: 422, body: { error: { message: outcome.errors.join('\n'), type: 'invalid_request_error', param: null, code: 'invalid_resource' }, issues: outcome.errors } };
-    }
-    return { status: 200, body: { results: outcome.results } };
+  /** The loaded resources of a kind (optionally one namespace or name), with origin and status, secrets redacted. */
+  resources(kind: string, namespace?: string, name?: string): unknown[] {
+    return this.config.resources.filter(
+      (r) => r.kind === kind && (namespace === undefined || r.namespace === namespace) && (name === undefined || r.name === name),
+    );
   }
 
   private onFilesChanged(objects: SourcedObject[]): void {

@@ -9,8 +9,14 @@ import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
 import type { CliIo } from './io.js';
+import { callAdmin, formatResources, isLoopback, reportResults, resolveKind, type ResourceItem } from './admin-client.js';
 
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:19000';
+
+const ADMIN_CLIENT_OPTIONS = {
+  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS },
+  'admin-token': { type: 'string' },
+} as const;
 
 export const USAGE = `Usage:
   ai-gateway serve -f PATH [-f PATH ...] [options]   serve the Gateways in the manifests
@@ -21,7 +27,12 @@ export const USAGE = `Usage:
       --connect-to H:P:H2:P2      connect to H2:P2 for requests to H:P, keeping SNI and Host
       --mock-provider HOST:PORT   also run the bundled OpenAI-compatible mock provider
       --log-level LEVEL           debug, info, warn or error (default info)
+      --state-dir DIR             where applied resources are kept (default ./.ai-gateway)
+      --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
+                                  needed when the admin address is not loopback
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
+  ai-gateway get KIND [NAME] [-n NS] [-o yaml|json|wide]    show loaded resources and their status
+  ai-gateway delete -f FILE|- | KIND NAME [-n NS]           delete applied resources
   ai-gateway validate -f PATH [-f PATH ...]                 check manifests; exit 1 on errors
   ai-gateway mock-provider [--port N] [--host HOST]         run the mock provider alone`;
 
@@ -37,10 +48,17 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       'connect-to': { type: 'string', multiple: true },
       'mock-provider': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'state-dir': { type: 'string', default: '.ai-gateway' },
+      'admin-token': { type: 'string' },
     },
   });
   const paths = values.filename ?? [];
   if (paths.length === 0) throw new UsageError('serve needs at least one -f PATH');
+  const adminAddress = parseHostPort('--admin-address', values['admin-address']);
+  const adminToken = values['admin-token'] ?? io.env.AI_GATEWAY_ADMIN_TOKEN;
+  if (adminToken === undefined && !isLoopback(adminAddress.host)) {
+    throw new UsageError(`the admin API on ${adminAddress.host} is reachable from other hosts; set --admin-token or AI_GATEWAY_ADMIN_TOKEN`);
+  }
   const { logger, accessLog } = createLoggers({ level: values['log-level'] });
   const mock = values['mock-provider'];
   if (mock !== undefined) {
@@ -51,7 +69,9 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
   const gateway = new Gateway({
     paths,
     gatewayClassName: values['gateway-class'],
-    admin: parseHostPort('--admin-address', values['admin-address']),
+    admin: adminAddress,
+    stateDir: values['state-dir'],
+    ...(adminToken === undefined ? {} : { adminToken }),
     proxy: {
       maxBodyBytes: parseBytes('--max-body-size', values['max-body-size']),
       upstreamTimeoutMs: parseDurationMs('--upstream-timeout', values['upstream-timeout']),
@@ -71,29 +91,50 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
 export async function apply(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { filename: { type: 'string', short: 'f', multiple: true }, 'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS } },
+    options: { filename: { type: 'string', short: 'f', multiple: true }, ...ADMIN_CLIENT_OPTIONS },
   });
   const files = values.filename ?? [];
   if (files.length === 0) throw new UsageError('apply needs -f FILE (or -f - for standard input)');
   const texts = await Promise.all(files.map((f) => (f === '-' ? io.readStdin() : readFile(f, 'utf8'))));
-  const admin = parseHostPort('--admin-address', values['admin-address']);
-  let response: Response;
-  try {
-    response = await fetch(`http://${admin.host}:${admin.port}/apply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
-      body: texts.join('\n---\n'),
-    });
-  } catch {
-    io.stderr(`error: no gateway admin API at ${admin.host}:${admin.port} (is "ai-gateway serve" running?)\n`);
+  return reportResults(await callAdmin(io, values, 'POST', '/apply', texts.join('\n---\n')), io);
+}
+
+export async function deleteCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { filename: { type: 'string', short: 'f', multiple: true }, namespace: { type: 'string', short: 'n', default: 'default' }, ...ADMIN_CLIENT_OPTIONS },
+  });
+  const files = values.filename ?? [];
+  if (files.length > 0) {
+    const texts = await Promise.all(files.map((f) => (f === '-' ? io.readStdin() : readFile(f, 'utf8'))));
+    return reportResults(await callAdmin(io, values, 'POST', '/delete', texts.join('\n---\n')), io);
+  }
+  const [kindArg, name] = positionals;
+  if (kindArg === undefined || name === undefined) throw new UsageError('delete needs -f FILE, or KIND NAME [-n NAMESPACE]');
+  return reportResults(await callAdmin(io, values, 'DELETE', `/resources/${resolveKind(kindArg)}/${encodeURIComponent(values.namespace)}/${encodeURIComponent(name)}`), io);
+}
+
+export async function get(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { namespace: { type: 'string', short: 'n' }, output: { type: 'string', short: 'o' }, ...ADMIN_CLIENT_OPTIONS },
+  });
+  const [kindArg, name] = positionals;
+  if (kindArg === undefined) throw new UsageError('get needs KIND [NAME] [-n NAMESPACE] [-o yaml|json|wide]');
+  const kind = resolveKind(kindArg);
+  const ns = values.namespace ?? (name === undefined ? undefined : 'default');
+  const path = `/resources/${kind}${ns === undefined ? '' : `/${encodeURIComponent(ns)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`}`;
+  const answer = await callAdmin(io, values, 'GET', path);
+  if (answer === undefined) return 1;
+  if (answer.status !== 200) return reportResults(answer, io);
+  const items = (answer.body as { items: ResourceItem[] }).items;
+  if (name !== undefined && items.length === 0) {
+    io.stderr(`error: ${kind} ${ns ?? 'default'}/${name} not found\n`);
     return 1;
   }
-  const body = (await response.json()) as { results?: { kind: string; name: string; action: string }[]; error?: { message: string } };
-  if (!response.ok) {
-    io.stderr(`error: ${body.error?.message ?? `admin API answered ${response.status}`}\n`);
-    return 1;
-  }
-  for (const r of body.results ?? []) io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}\n`);
+  io.stdout(formatResources(items, values.output ?? 'table'));
   return 0;
 }
 

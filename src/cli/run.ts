@@ -1,10 +1,12 @@
 import { UsageError } from './args.js';
-import { apply, mockProvider, serve, USAGE, validate } from './commands.js';
+import { apply, deleteCommand, get, mockProvider, serve, USAGE, validate } from './commands.js';
 import type { CliIo } from './io.js';
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   serve,
   apply,
+  get,
+  delete: deleteCommand,
   validate,
   'mock-provider': mockProvider,
 };

@@ -39,6 +39,29 @@ export class ResourceStore {
     });
   }
 
+  /** The applied resources as they would be after applying `objects`; nothing changes yet. */
+  appliedAfter(objects: readonly SourcedObject[]): KubeObject[] {
+    const next = new Map(this.applied);
+    for (const o of objects) next.set(objectKey(o.object), o);
+    return [...next.values()].map((o) => o.object);
+  }
+
+  /** Removes applied resources by key; says for each whether it was there. Resources from files stay. */
+  remove(keys: readonly string[]): boolean[] {
+    return keys.map((k) => this.applied.delete(k));
+  }
+
+  /** The applied resources without the given keys; nothing changes yet. */
+  appliedWithout(keys: readonly string[]): KubeObject[] {
+    const drop = new Set(keys);
+    return [...this.applied].filter(([k]) => !drop.has(k)).map(([, o]) => o.object);
+  }
+
+  /** Where the resource with this key comes from, if it is loaded. */
+  originOf(key: string): SourcedObject['origin'] | undefined {
+    return this.applied.get(key)?.origin ?? this.files.find((f) => objectKey(f.object) === key)?.origin;
+  }
+
   snapshot(): SourcedObject[] {
     const merged = new Map<string, SourcedObject>();
     for (const o of this.files) merged.set(objectKey(o.object), o);

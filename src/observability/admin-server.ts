@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AdminAnswer, ResourceRef } from '../config/applied-resources.js';
 import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../core/errors.js';
 import { readBody } from '../proxy/body.js';
@@ -13,16 +15,31 @@ export interface AdminHandlers {
   configVersion(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Applies manifests (YAML or JSON text); all or nothing. */
-  apply(text: string): { status: number; body: unknown };
+  apply(text: string): Promise<AdminAnswer>;
+  /** Deletes applied resources named by manifests or by kind, namespace and name. */
+  delete(target: string | ResourceRef): Promise<AdminAnswer>;
+  resources(kind: string, namespace?: string, name?: string): unknown[];
 }
 
 const MAX_APPLY_BYTES = 10 * 1024 * 1024;
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** `/resources/{Kind}[/{namespace}[/{name}]]` */
+const RESOURCE_PATH = /^\/resources\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
 
 /** The admin port: health, readiness, the config dump, Prometheus metrics and `apply`. */
 export class AdminServer {
   private server: Server | undefined;
 
-  constructor(private readonly handlers: AdminHandlers) {}
+  constructor(
+    private readonly token: string | undefined,
+    private readonly handlers: AdminHandlers,
+  ) {}
 
   async start(host: string, port: number): Promise<AddressInfo> {
     const server = createServer((req, res) => {
@@ -54,6 +71,10 @@ export class AdminServer {
       const ready = this.handlers.ready();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
+    // Health and metrics stay open for probes and scrapers; everything about the config needs the token.
+    if (this.token !== undefined && !OPEN_PATHS.has(path ?? '') && !tokenMatches(req.headers.authorization, this.token)) {
+      return sendError(res, new GatewayError('missing_authorization', 'the admin API needs "Authorization: Bearer <admin token>"'));
+    }
     if (req.method === 'GET' && path === '/config') return sendJson(res, 200, this.handlers.configDump());
     if (req.method === 'GET' && path === '/config/version') return sendJson(res, 200, { version: this.handlers.configVersion() });
     if (req.method === 'GET' && path === '/metrics') {
@@ -64,8 +85,21 @@ export class AdminServer {
     }
     if (req.method === 'POST' && path === '/apply') {
       const text = (await readBody(req, MAX_APPLY_BYTES)).toString('utf8');
-      const result = this.handlers.apply(text);
+      const result = await this.handlers.apply(text);
       return sendJson(res, result.status, result.body);
+    }
+    if (req.method === 'POST' && path === '/delete') {
+      const result = await this.handlers.delete((await readBody(req, MAX_APPLY_BYTES)).toString('utf8'));
+      return sendJson(res, result.status, result.body);
+    }
+    const resource = RESOURCE_PATH.exec(path ?? '');
+    if (resource !== null) {
+      const [, kind, namespace, name] = resource.map((p) => (p === undefined ? undefined : decodeURIComponent(p))) as [string, string, string | undefined, string | undefined];
+      if (req.method === 'GET') return sendJson(res, 200, { items: this.handlers.resources(kind, namespace, name) });
+      if (req.method === 'DELETE' && namespace !== undefined && name !== undefined) {
+        const result = await this.handlers.delete({ kind, namespace, name });
+        return sendJson(res, result.status, result.body);
+      }
     }
     sendError(res, new GatewayError('route_not_found', `admin API has no ${req.method ?? ''} ${path ?? ''}`));
   }

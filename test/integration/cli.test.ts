@@ -43,7 +43,8 @@ async function serveSeedGateway(env: Record<string, string>): Promise<{ url: str
   const file = join(dir, `gateway-${port}.yaml`);
   await writeFile(file, seedManifest('gateway.yaml').replace('port: 8080', `port: ${port}`));
   const admin = `127.0.0.1:${adminPort}`;
-  const server = cli(['serve', '-f', file, '--admin-address', admin, '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], { env });
+  const stateDir = await mkdtemp(join(tmpdir(), 'aigw-cli-state-'));
+  const server = cli(['serve', '-f', file, '--admin-address', admin, '--state-dir', stateDir, '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], { env });
   let stdout = '';
   server.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
@@ -75,6 +76,16 @@ describe('serve + apply, the seed step by step', () => {
       const received = openai.received.at(-1);
       assert.equal(received?.headers.authorization, 'Bearer sk-cli-token');
       assert.equal(received?.servername, 'api.openai.com');
+      // get and delete, as kubectl does them.
+      const table = await cli(['get', 'backends', '-n', 'kgateway-system', '--admin-address', gw.admin]).done;
+      assert.match(table.stdout, /^NAMESPACE\s+NAME\s+ACCEPTED\nkgateway-system\s+openai\s+True\n$/);
+      const yaml = await cli(['get', 'backend', 'openai', '-n', 'kgateway-system', '-o', 'yaml', '--admin-address', gw.admin]).done;
+      assert.match(yaml.stdout, /kind: Backend[\s\S]*inline: '\[redacted\]'[\s\S]*status:[\s\S]*reason: Accepted/);
+      const routes = await cli(['get', 'httproute', '-o', 'wide', '--admin-address', gw.admin]).done;
+      assert.match(routes.stdout, /openai\s+True\s+apply/);
+      const deleted = await cli(['delete', 'backend', 'openai', '-n', 'kgateway-system', '--admin-address', gw.admin]).done;
+      assert.equal(deleted.stdout.trim(), 'backend/openai deleted');
+      assert.equal((await seedCurl(gw.url)).status, 500, 'the route now points at a missing Backend');
       // The access log reaches stdout promptly even when traffic is low.
       await eventually(() => gw.stdout().includes('"msg":"request"') && gw.stdout().includes('"route":"kgateway-system/openai"'), 2000);
       assert.ok(!gw.stdout().includes('sk-cli-token'));
@@ -110,6 +121,14 @@ describe('serve + apply, the seed step by step', () => {
   });
 });
 
+describe('serve', () => {
+  test('refuses an admin API reachable from other hosts without a token', async () => {
+    const r = await cli(['serve', '-f', seedManifestPath(), '--admin-address', '0.0.0.0:0']).done;
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /set --admin-token or AI_GATEWAY_ADMIN_TOKEN/);
+  });
+});
+
 describe('validate', () => {
   test('exit 0 for the seed manifests', async () => {
     const r = await cli(['validate', '-f', fileURLToPath(new URL('../../examples/quickstart', import.meta.url))]).done;
@@ -133,3 +152,7 @@ describe('validate', () => {
     assert.match(r.stderr, /syntax\.yaml: line \d+, column \d+: /);
   });
 });
+
+function seedManifestPath(): string {
+  return fileURLToPath(new URL('../../examples/seed/gateway.yaml', import.meta.url));
+}

@@ -25,11 +25,15 @@ export interface HarnessOptions {
   /** Where api.openai.com:443 really connects (a fake HTTPS provider), and the CA that signed it. */
   openai?: { port: number; caCert: string };
   proxy?: GatewayOptions['proxy'];
+  stateDir?: string;
+  adminToken?: string;
+  /** Reuse this config directory (a restart) instead of a fresh one. */
+  dir?: string;
 }
 
 /** Starts the real gateway in-process: listeners and admin on ephemeral ports, logs captured. */
 export async function startGateway(options: HarnessOptions): Promise<RunningGateway> {
-  const dir = await mkdtemp(join(tmpdir(), 'aigw-config-'));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'aigw-config-')));
   for (const [name, text] of Object.entries(options.files)) await writeFile(join(dir, name), text);
   const logs: string[] = [];
   const { logger, accessLog } = createLoggers({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
@@ -43,6 +47,8 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
     drainMs: 200,
     dispatcher: createUpstreamAgent({ connectTo, ...(options.openai === undefined ? {} : { ca: [options.openai.caCert] }) }),
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
   });
   await gateway.start();
   const urlFor = (port: number): string => `http://127.0.0.1:${gateway.boundPort(port) ?? 'unbound'}`;

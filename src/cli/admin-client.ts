@@ -1,0 +1,85 @@
+import { dump } from 'js-yaml';
+import { KIND_GROUPS } from '../config/applied-resources.js';
+import { parseHostPort, UsageError } from './args.js';
+import type { CliIo } from './io.js';
+
+export interface AdminReply {
+  status: number;
+  body: unknown;
+}
+
+/** Calls the running gateway's admin API; undefined (with a message) when it cannot be reached. */
+export async function callAdmin(
+  io: CliIo,
+  values: { 'admin-address': string; 'admin-token'?: string | undefined },
+  method: string,
+  path: string,
+  body?: string,
+): Promise<AdminReply | undefined> {
+  const admin = parseHostPort('--admin-address', values['admin-address']);
+  const token = values['admin-token'] ?? io.env.AI_GATEWAY_ADMIN_TOKEN;
+  const headers: Record<string, string> = { 'content-type': 'application/yaml' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  try {
+    const response = await fetch(`http://${admin.host.includes(':') ? `[${admin.host}]` : admin.host}:${admin.port}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    return { status: response.status, body: (await response.json()) };
+  } catch {
+    io.stderr(`error: no gateway admin API at ${admin.host}:${admin.port} (is "ai-gateway serve" running?)\n`);
+    return undefined;
+  }
+}
+
+/** kubectl-style lines (`backend/openai created`), or the error; the exit code. */
+export function reportResults(reply: AdminReply | undefined, io: CliIo): number {
+  if (reply === undefined) return 1;
+  const body = reply.body as { results?: { kind: string; name: string; action: string }[]; error?: { message: string } };
+  if (reply.status !== 200) {
+    io.stderr(`error: ${body.error?.message ?? `admin API answered ${reply.status}`}\n`);
+    return 1;
+  }
+  for (const r of body.results ?? []) io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}\n`);
+  return 0;
+}
+
+/** `backend`, `backends`, `Backend`, `httproutes`... to the Kind. */
+export function resolveKind(arg: string): string {
+  const wanted = arg.toLowerCase().replace(/s$/, '');
+  const kind = Object.keys(KIND_GROUPS).find((k) => k.toLowerCase() === wanted || k.toLowerCase() === arg.toLowerCase());
+  if (kind === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${Object.keys(KIND_GROUPS).join(', ')})`);
+  return kind;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export interface ResourceItem {
+  kind: string;
+  namespace: string;
+  name: string;
+  origin: { source: string; path?: string };
+  manifest: unknown;
+  status: { conditions?: { type: string; status: string; reason: string }[]; parents?: { conditions: { type: string; status: string; reason: string }[] }[] };
+}
+
+/** A table (`wide` adds where each came from), or the manifests with status as YAML or JSON. */
+export function formatResources(items: readonly ResourceItem[], output: string): string {
+  if (output === 'json') return `${JSON.stringify({ items: items.map(withStatus) }, null, 2)}\n`;
+  if (output === 'yaml') return items.map((i) => dump(withStatus(i))).join('---\n');
+  if (output !== 'table' && output !== 'wide') throw new UsageError(`-o must be yaml, json or wide, got "${output}"`);
+  const rows = items.map((i) => {
+    const conditions = i.status.conditions ?? i.status.parents?.flatMap((p) => p.conditions) ?? [];
+    const accepted = conditions.filter((c) => c.type === 'Accepted');
+    const state = accepted.length === 0 ? '-' : accepted.every((c) => c.status === 'True') ? 'True' : `False (${accepted.find((c) => c.status !== 'True')?.reason ?? ''})`;
+    const row = [i.namespace, i.name, state];
+    if (output === 'wide') row.push(i.origin.source === 'file' ? (i.origin.path ?? 'file') : 'apply');
+    return row;
+  });
+  const header = output === 'wide' ? ['NAMESPACE', 'NAME', 'ACCEPTED', 'ORIGIN'] : ['NAMESPACE', 'NAME', 'ACCEPTED'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  return [header, ...rows].map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';
+}
+
+function withStatus(i: ResourceItem): unknown {
+  return { ...(i.manifest as object), status: i.status };
+}
