@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { staticBackend } from '../support/manifests.js';
 import { X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -119,11 +120,7 @@ before(async () => {
       'secret-a.yaml': tlsSecret('cert-a', pkiA),
       'secret-b.yaml': tlsSecret('cert-b', pkiB),
       'secret-fallback.yaml': tlsSecret('cert-fallback', pkiFallback),
-      'route.yaml': `apiVersion: gateway.kgateway.dev/v1alpha1
-kind: Backend
-metadata: {name: svc, namespace: kgateway-system}
-spec: {type: Static, static: {hosts: [{host: 127.0.0.1, port: ${upstream.port}}]}}
----
+      'route.yaml': `${staticBackend('svc', upstream.port)}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: svc, namespace: kgateway-system}

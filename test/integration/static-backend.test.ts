@@ -3,7 +3,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
-import { GATEWAY } from '../support/manifests.js';
+import { GATEWAY, staticBackend } from '../support/manifests.js';
 
 // Non-AI backends: the route's URLRewrite applies as the Gateway API says.
 
@@ -19,11 +19,7 @@ before(async () => {
   gw = await startGateway({
     files: {
       'gateway.yaml': GATEWAY,
-      'static.yaml': `apiVersion: gateway.kgateway.dev/v1alpha1
-kind: Backend
-metadata: {name: svc, namespace: kgateway-system}
-spec: {type: Static, static: {hosts: [{host: 127.0.0.1, port: ${upstream.port}}]}}
----
+      'static.yaml': `${staticBackend('svc', upstream.port)}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: svc, namespace: kgateway-system}

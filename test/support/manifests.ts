@@ -34,3 +34,12 @@ spec:
     backendRefs: [{name: ${backend}, group: gateway.kgateway.dev, kind: Backend}]
 `;
 }
+
+/** A Static Backend in front of one local server. */
+export function staticBackend(name: string, port: number): string {
+  return `apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: {name: ${name}, namespace: kgateway-system}
+spec: {type: Static, static: {hosts: [{host: 127.0.0.1, port: ${port}}]}}
+`;
+}
