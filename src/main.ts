@@ -7,6 +7,7 @@ import { ResourceStore } from './config/store.js';
 import type { SourcedObject } from './config/resources/kube-object.js';
 import { AppliedResources } from './config/applied-resources.js';
 import { StateFile } from './config/sources/state-file.js';
+import type { KubernetesSource } from './config/sources/kubernetes-source.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { AdminServer } from './observability/admin-server.js';
 import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   stateDir?: string;
   /** Required as `Authorization: Bearer …` on the admin API's config endpoints when set. */
   adminToken?: string;
+  /** Read resources from the Kubernetes API server instead of files. */
+  kubernetes?: KubernetesSource;
 }
 
 export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
@@ -84,9 +87,9 @@ export class Gateway {
     });
     const state = options.stateDir === undefined ? undefined : new StateFile(options.stateDir, this.logger);
     this.applied = new AppliedResources(this.store, state, () => void this.recompile());
-    this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onFilesChanged(objects) });
+    this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onSourceChanged(objects) });
     this.admin = new AdminServer(options.adminToken, {
-      ready: () => this.started && this.listenersUp,
+      ready: () => this.started && this.listenersUp && (this.options.kubernetes?.synced ?? true),
       configDump: () => this.configDump(),
       configVersion: () => this.config.version,
       metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.render() }),
@@ -102,17 +105,25 @@ export class Gateway {
 
   /** Loads the files (a YAML error here is fatal), binds listeners, starts the admin API and the watcher. */
   async start(): Promise<void> {
-    this.store.setFileObjects(await this.files.load());
+    // The admin API comes first, so /readyz can say "not ready" while a source is still syncing.
+    if (this.options.admin !== undefined) this.adminPort = (await this.admin.start(this.options.admin.host, this.options.admin.port)).port;
+    const kubernetes = this.options.kubernetes;
+    if (kubernetes === undefined) this.store.setSourceObjects(await this.files.load());
     const restored = await this.applied.restore();
     if (restored > 0) this.logger.info({ resources: restored, stateDir: this.options.stateDir }, 'applied resources restored');
-    if (this.options.admin !== undefined) this.adminPort = (await this.admin.start(this.options.admin.host, this.options.admin.port)).port;
     await this.recompile();
-    if (this.options.watch ?? true) await this.files.start();
+    if (kubernetes !== undefined) {
+      void kubernetes.start((objects) => this.onSourceChanged(objects)).then(() => {
+        this.logger.info({ resources: kubernetes.snapshot().length }, 'Kubernetes resources synced');
+        this.onSourceChanged(kubernetes.snapshot());
+      });
+    } else if (this.options.watch ?? true) await this.files.start();
     this.started = true;
   }
 
   async stop(): Promise<void> {
     this.files.stop();
+    this.options.kubernetes?.stop();
     await this.admin.stop();
     await this.listeners.stop();
   }
@@ -137,8 +148,8 @@ export class Gateway {
     );
   }
 
-  private onFilesChanged(objects: SourcedObject[]): void {
-    this.store.setFileObjects(objects);
+  private onSourceChanged(objects: SourcedObject[]): void {
+    this.store.setSourceObjects(objects);
     void this.recompile();
   }
 

@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 import { compileConfig } from '../config/compile.js';
 import { formatIssue } from '../config/resources/parse.js';
 import { loadManifestPaths } from '../config/sources/file-source.js';
+import type { KubernetesSource } from '../config/sources/kubernetes-source.js';
 import { Gateway } from '../main.js';
 import { startMockProvider } from '../mock-provider/server.js';
-import { createLoggers } from '../observability/logger.js';
+import { createLoggers, type Logger } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -28,6 +29,8 @@ export const USAGE = `Usage:
       --mock-provider HOST:PORT   also run the bundled OpenAI-compatible mock provider
       --log-level LEVEL           debug, info, warn or error (default info)
       --state-dir DIR             where applied resources are kept (default ./.ai-gateway)
+      --kubernetes [--kubeconfig PATH]  read resources from the Kubernetes API server instead
+                                  of -f files (in a pod: its service account)
       --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
                                   needed when the admin address is not loopback
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
@@ -49,11 +52,14 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       'mock-provider': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       'state-dir': { type: 'string', default: '.ai-gateway' },
+      kubernetes: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
       'admin-token': { type: 'string' },
     },
   });
   const paths = values.filename ?? [];
-  if (paths.length === 0) throw new UsageError('serve needs at least one -f PATH');
+  if (paths.length === 0 && !values.kubernetes) throw new UsageError('serve needs at least one -f PATH, or --kubernetes');
+  if (paths.length > 0 && values.kubernetes) throw new UsageError('serve reads either -f files or --kubernetes, not both');
   const adminAddress = parseHostPort('--admin-address', values['admin-address']);
   const adminToken = values['admin-token'] ?? io.env.AI_GATEWAY_ADMIN_TOKEN;
   if (adminToken === undefined && !isLoopback(adminAddress.host)) {
@@ -66,7 +72,9 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     const started = await startMockProvider(addr.host, addr.port);
     logger.info({ url: started.url }, 'mock provider listening');
   }
+  const kubernetes = values.kubernetes ? await kubernetesSource(values.kubeconfig, logger) : undefined;
   const gateway = new Gateway({
+    ...(kubernetes === undefined ? {} : { kubernetes }),
     paths,
     gatewayClassName: values['gateway-class'],
     admin: adminAddress,
@@ -169,4 +177,17 @@ export async function mockProvider(argv: string[], io: CliIo): Promise<number> {
   await io.stopSignal;
   server.close();
   return 0;
+}
+
+/**
+ * The Kubernetes source, from a kubeconfig file when given, else KUBECONFIG, ~/.kube/config or
+ * the in-cluster service account. Loaded on demand: the client library is large, and every other
+ * command starts faster without it.
+ */
+async function kubernetesSource(path: string | undefined, logger: Logger): Promise<KubernetesSource> {
+  const [{ KubeConfig }, { KubernetesSource: Source }] = await Promise.all([import('@kubernetes/client-node'), import('../config/sources/kubernetes-source.js')]);
+  const kubeConfig = new KubeConfig();
+  if (path === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(path);
+  return new Source({ kubeConfig, logger });
 }

@@ -24,7 +24,8 @@ export class ResourceStore {
 
   constructor(private readonly clock: Clock) {}
 
-  setFileObjects(objects: readonly SourcedObject[]): void {
+  /** The objects of the configured source: the -f files, or the Kubernetes API server. */
+  setSourceObjects(objects: readonly SourcedObject[]): void {
     this.files = [...objects];
   }
 

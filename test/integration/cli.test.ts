@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { eventually, freePort } from '../support/gateway-harness.js';
 import { seedCurl, seedManifest } from '../support/seed.js';
+import { FakeKubeApi } from '../support/fake-kube-api.js';
+import { WATCHED_KINDS } from '../../src/config/sources/kubernetes-source.js';
+import { load } from 'js-yaml';
 import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 
 // The command line as a user runs it: `serve`, then the seed's `kubectl apply -f- <<EOF` steps
@@ -117,6 +120,36 @@ describe('serve + apply, the seed step by step', () => {
       assert.match(r.stderr, /Backend kgateway-system\/openai: spec\.ai\.llm\.provider\.openai\.authToken\.inline: must be at least 1 character long/);
     } finally {
       await gw.stop();
+    }
+  });
+});
+
+describe('serve --kubernetes', () => {
+  test('reads the seed from the API server named in --kubeconfig', async () => {
+    const api = new FakeKubeApi(WATCHED_KINDS.map((k) => k.path));
+    const server = await api.start();
+    const port = await freePort();
+    const admin = `127.0.0.1:${await freePort()}`;
+    const path = (kind: string): string => WATCHED_KINDS.find((k) => k.kind === kind)?.path ?? '';
+    api.put(path('Gateway'), load(seedManifest('gateway.yaml').replace('port: 8080', `port: ${port}`)) as Record<string, unknown>);
+    api.put(path('Backend'), load(seedManifest('inline-backend.yaml', { TOKEN: 'sk-from-cluster' })) as Record<string, unknown>);
+    api.put(path('HTTPRoute'), load(seedManifest('httproute.yaml')) as Record<string, unknown>);
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    await writeFile(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: gw, user: {token: sa-token}}]\ncontexts: [{name: fake, context: {cluster: fake, user: gw}}]\ncurrent-context: fake\n`,
+    );
+    const gw = cli(['serve', '--kubernetes', '--kubeconfig', kubeconfig, '--admin-address', admin, '--state-dir', join(dir, 'k8s-state'), '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], {
+      env: { NODE_EXTRA_CA_CERTS: pki.caCertPath },
+    });
+    try {
+      await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+      assert.equal((await seedCurl(`http://127.0.0.1:${port}`)).status, 200);
+      assert.equal(openai.received.at(-1)?.headers.authorization, 'Bearer sk-from-cluster');
+    } finally {
+      gw.child.kill('SIGTERM');
+      await gw.done;
+      await api.stop();
     }
   });
 });

@@ -8,7 +8,7 @@ export interface KubeObject {
 
 /** Where a resource came from: a file path (with the document index) or `apply`. */
 export interface Origin {
-  source: 'file' | 'apply';
+  source: 'file' | 'apply' | 'kubernetes';
   path?: string;
   document?: number;
 }
@@ -38,6 +38,6 @@ export function resourceKey(kind: string, namespace: string, name: string): stri
 }
 
 export function describeOrigin(origin: Origin): string {
-  if (origin.source === 'apply') return 'apply';
+  if (origin.source !== 'file') return origin.source;
   return origin.document === undefined ? (origin.path ?? 'file') : `${origin.path ?? 'file'}#${origin.document + 1}`;
 }

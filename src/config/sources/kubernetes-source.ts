@@ -1,0 +1,178 @@
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import fetch from 'node-fetch';
+import type { Logger } from '../../observability/logger.js';
+import { isPlainObject } from '../resources/field-reader.js';
+import type { KubeObject, SourcedObject } from '../resources/kube-object.js';
+
+/** What is listed and watched, cluster-wide: every kind the gateway reads. */
+export const WATCHED_KINDS = [
+  { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/gateways' },
+  { kind: 'HTTPRoute', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/httproutes' },
+  { kind: 'ReferenceGrant', apiVersion: 'gateway.networking.k8s.io/v1beta1', path: '/apis/gateway.networking.k8s.io/v1beta1/referencegrants' },
+  { kind: 'Backend', apiVersion: 'gateway.kgateway.dev/v1alpha1', path: '/apis/gateway.kgateway.dev/v1alpha1/backends' },
+  { kind: 'Secret', apiVersion: 'v1', path: '/api/v1/secrets' },
+  { kind: 'Service', apiVersion: 'v1', path: '/api/v1/services' },
+  { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
+  { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', path: '/apis/discovery.k8s.io/v1/endpointslices' },
+] as const;
+
+type Watched = (typeof WATCHED_KINDS)[number];
+
+export interface KubernetesSourceOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** Waits between failed attempts, doubling up to the last value. */
+  backoffMs?: readonly [first: number, max: number];
+  kinds?: readonly Watched[];
+}
+
+/** A watch that ended with `410 Gone`: its resourceVersion is too old, so the kind is listed again. */
+class Expired extends Error {}
+
+/**
+ * Lists and watches the kinds the gateway reads. Each kind runs its own loop: list, then watch
+ * from the list's resourceVersion (with bookmarks); a watch that ends is resumed from the last
+ * version seen; `410 Gone` relists; any failure backs off and retries. While the API server
+ * is away the last objects stay in force. Ready once every kind has been listed.
+ */
+export class KubernetesSource {
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly listed = new Set<string>();
+  private readonly watch: Watch;
+  private readonly aborts = new Set<AbortController>();
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private onChange: (objects: SourcedObject[]) => void = () => undefined;
+
+  constructor(private readonly options: KubernetesSourceOptions) {
+    this.watch = new Watch(options.kubeConfig);
+  }
+
+  /** Every kind has been listed at least once. */
+  get synced(): boolean {
+    return this.listed.size === (this.options.kinds ?? WATCHED_KINDS).length;
+  }
+
+  /**
+   * Starts the loops and resolves once every kind is listed (the first full sync); after that,
+   * `onChange` gets every object whenever any changes (debounced).
+   */
+  async start(onChange: (objects: SourcedObject[]) => void): Promise<void> {
+    this.onChange = onChange;
+    const kinds = this.options.kinds ?? WATCHED_KINDS;
+    await new Promise<void>((resolve) => {
+      for (const kind of kinds) {
+        void this.run(kind, () => {
+          if (this.synced) resolve();
+        });
+      }
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const a of this.aborts) a.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  snapshot(): SourcedObject[] {
+    return [...this.objects.values()].flatMap((m) => [...m.values()].map((object) => ({ object, origin: { source: 'kubernetes' as const } })));
+  }
+
+  private async run(kind: Watched, onListed: () => void): Promise<void> {
+    const [first, max] = this.options.backoffMs ?? [500, 30_000];
+    let wait = first;
+    let resourceVersion: string | undefined;
+    while (!this.stopped) {
+      try {
+        if (resourceVersion === undefined) {
+          resourceVersion = await this.list(kind);
+          this.listed.add(kind.kind);
+          onListed();
+          this.changed();
+        }
+        resourceVersion = await this.watchFrom(kind, resourceVersion);
+        wait = first;
+      } catch (err) {
+        if (this.stopped) return;
+        if (err instanceof Expired) {
+          this.options.logger.info({ kind: kind.kind }, 'watch expired (410 Gone); listing again');
+          resourceVersion = undefined;
+          continue;
+        }
+        this.options.logger.warn({ kind: kind.kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait }, 'Kubernetes list/watch failed; serving the last objects');
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, max);
+      }
+    }
+  }
+
+  private async list(kind: Watched): Promise<string> {
+    const cluster = this.options.kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error('the kubeconfig has no current cluster');
+    const init = await this.options.kubeConfig.applyToFetchOptions({});
+    const res = await fetch(`${cluster.server}${kind.path}`, init);
+    if (res.status !== 200) throw new Error(`list ${kind.path} answered ${res.status}`);
+    const body = (await res.json()) as { metadata?: { resourceVersion?: string }; items?: unknown[] };
+    const items = new Map<string, KubeObject>();
+    for (const item of body.items ?? []) if (isPlainObject(item)) items.set(keyOf(item), withType(item, kind));
+    this.objects.set(kind.kind, items);
+    return body.metadata?.resourceVersion ?? '';
+  }
+
+  /** Watches until the stream ends; returns the last resourceVersion seen. */
+  private watchFrom(kind: Watched, from: string): Promise<string> {
+    let version = from;
+    return new Promise((resolve, reject) => {
+      const items = this.objects.get(kind.kind) ?? new Map<string, KubeObject>();
+      const onEvent = (type: string, object: unknown): void => {
+        if (!isPlainObject(object)) return;
+        if (type === 'ERROR') {
+          const message = typeof object.message === 'string' ? object.message : 'error event';
+          reject(object.code === 410 ? new Expired() : new Error(`watch error: ${message}`));
+          return;
+        }
+        const rv = isPlainObject(object.metadata) ? object.metadata.resourceVersion : undefined;
+        if (typeof rv === 'string') version = rv;
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED') items.delete(keyOf(object));
+        else items.set(keyOf(object), withType(object, kind));
+        this.changed();
+      };
+      this.watch
+        .watch(kind.path, { resourceVersion: from, allowWatchBookmarks: true }, onEvent, (err: unknown) => {
+          if (err === null || err === undefined) resolve(version);
+          else reject(isGone(err) ? new Expired() : err instanceof Error ? err : new Error('watch failed'));
+        })
+        .then((abort) => {
+          this.aborts.add(abort);
+          if (this.stopped) abort.abort();
+        })
+        .catch(reject);
+    });
+  }
+
+  /** Many events arrive together (a relist, a burst of edits): the config is rebuilt once for them. */
+  private changed(): void {
+    if (this.timer !== undefined || !this.synced) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.onChange(this.snapshot());
+    }, 20);
+  }
+}
+
+function keyOf(object: Record<string, unknown>): string {
+  const meta = isPlainObject(object.metadata) ? object.metadata : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return `${text(meta.namespace)}/${text(meta.name)}`;
+}
+
+/** List items come without apiVersion and kind; the gateway's readers need them. */
+function withType(object: Record<string, unknown>, kind: Watched): KubeObject {
+  return { ...object, apiVersion: kind.apiVersion, kind: kind.kind };
+}
+
+function isGone(err: unknown): boolean {
+  return (err as { statusCode?: unknown }).statusCode === 410;
+}
