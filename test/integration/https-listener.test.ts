@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { staticBackend } from '../support/manifests.js';
+import { route, staticBackend } from '../support/manifests.js';
 import { X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -120,15 +120,7 @@ before(async () => {
       'secret-a.yaml': tlsSecret('cert-a', pkiA),
       'secret-b.yaml': tlsSecret('cert-b', pkiB),
       'secret-fallback.yaml': tlsSecret('cert-fallback', pkiFallback),
-      'route.yaml': `${staticBackend('svc', upstream.port)}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: svc, namespace: kgateway-system}
-spec:
-  parentRefs: [{name: ai-gateway}]
-  rules:
-  - backendRefs: [{name: svc, group: gateway.kgateway.dev, kind: Backend}]
-`,
+      'route.yaml': `${staticBackend('svc', upstream.port)}---\n${route('svc', '/', 'svc')}`,
     },
   });
 });
