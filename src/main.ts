@@ -7,7 +7,7 @@ import { ResourceStore } from './config/store.js';
 import type { SourcedObject } from './config/resources/kube-object.js';
 import { AppliedResources } from './config/applied-resources.js';
 import { StateFile } from './config/sources/state-file.js';
-import type { KubernetesSource } from './config/sources/kubernetes-source.js';
+import type { KubernetesMode } from './kubernetes/kubernetes-mode.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { AdminServer } from './observability/admin-server.js';
 import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
@@ -21,6 +21,8 @@ export interface GatewayOptions {
   /** Manifest files or directories (-f). */
   paths: readonly string[];
   gatewayClassName?: string;
+  /** The controllerName this gateway answers to in GatewayClasses and status. */
+  controllerName?: string;
   /** Admin API address; omit to run without one. Port 0 binds an ephemeral port. */
   admin?: { host: string; port: number };
   watch?: boolean;
@@ -39,8 +41,8 @@ export interface GatewayOptions {
   stateDir?: string;
   /** Required as `Authorization: Bearer …` on the admin API's config endpoints when set. */
   adminToken?: string;
-  /** Read resources from the Kubernetes API server instead of files. */
-  kubernetes?: KubernetesSource;
+  /** Read resources from the Kubernetes API server instead of files, and write their status back. */
+  kubernetes?: KubernetesMode;
 }
 
 export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
@@ -69,7 +71,7 @@ export class Gateway {
     const accessLog = options.accessLog ?? loggers.accessLog;
     this.clock = options.clock ?? systemClock;
     this.store = new ResourceStore(this.clock);
-    this.config = compileConfig([], { gatewayClassName: this.className, version: 0 });
+    this.config = compileConfig([], { ...this.compileOptions, version: 0 });
     const deps = {
       currentConfig: () => this.config,
       dispatcher: options.dispatcher ?? createUpstreamAgent({ connectTo: options.connectTo ?? [] }),
@@ -103,6 +105,11 @@ export class Gateway {
     return this.options.gatewayClassName ?? 'kgateway';
   }
 
+  private get compileOptions(): { gatewayClassName: string; controllerName?: string } {
+    const { controllerName } = this.options;
+    return { gatewayClassName: this.className, ...(controllerName === undefined ? {} : { controllerName }) };
+  }
+
   /** Loads the files (a YAML error here is fatal), binds listeners, starts the admin API and the watcher. */
   async start(): Promise<void> {
     // The admin API comes first, so /readyz can say "not ready" while a source is still syncing.
@@ -114,8 +121,8 @@ export class Gateway {
     await this.recompile();
     if (kubernetes !== undefined) {
       void kubernetes.start((objects) => this.onSourceChanged(objects)).then(() => {
-        this.logger.info({ resources: kubernetes.snapshot().length }, 'Kubernetes resources synced');
-        this.onSourceChanged(kubernetes.snapshot());
+        this.logger.info({ resources: kubernetes.source.snapshot().length }, 'Kubernetes resources synced');
+        this.onSourceChanged(kubernetes.source.snapshot());
       });
     } else if (this.options.watch ?? true) await this.files.start();
     this.started = true;
@@ -123,7 +130,7 @@ export class Gateway {
 
   async stop(): Promise<void> {
     this.files.stop();
-    this.options.kubernetes?.stop();
+    await this.options.kubernetes?.stop();
     await this.admin.stop();
     await this.listeners.stop();
   }
@@ -156,8 +163,9 @@ export class Gateway {
   /** Compiles the store's snapshot and swaps it in at once; requests in flight keep their old snapshot. */
   private async recompile(): Promise<void> {
     const previous = new Set(this.config.issues.map(formatIssue));
-    const config = compileConfig(this.store.snapshot(), { gatewayClassName: this.className, version: this.config.version + 1 });
+    const config = compileConfig(this.store.snapshot(), { ...this.compileOptions, version: this.config.version + 1 });
     this.config = config;
+    this.options.kubernetes?.configChanged(config);
     this.metrics.configReloads.labels('ok').inc();
     const errors = config.issues.filter((i) => i.severity === 'error');
     this.metrics.configErrors.set(errors.length);

@@ -43,10 +43,16 @@ export function reportResults(reply: AdminReply | undefined, io: CliIo): number 
 
 /** `backend`, `backends`, `Backend`, `httproutes`... to the Kind. */
 export function resolveKind(arg: string): string {
-  const wanted = arg.toLowerCase().replace(/s$/, '');
-  const kind = Object.keys(KIND_GROUPS).find((k) => k.toLowerCase() === wanted || k.toLowerCase() === arg.toLowerCase());
+  const wanted = arg.toLowerCase();
+  const kind = Object.keys(KIND_GROUPS).find((k) => k.toLowerCase() === wanted || plural(k.toLowerCase()) === wanted);
   if (kind === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${Object.keys(KIND_GROUPS).join(', ')})`);
   return kind;
+}
+
+/** The resource's plural as kubectl spells it: gateways, gatewayclasses, trafficpolicies. */
+function plural(kind: string): string {
+  if (kind.endsWith('y')) return `${kind.slice(0, -1)}ies`;
+  return kind.endsWith('s') ? `${kind}es` : `${kind}s`;
 }
 
 export function isLoopback(host: string): boolean {

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compileConfig } from '../config/compile.js';
 import { formatIssue } from '../config/resources/parse.js';
 import { loadManifestPaths } from '../config/sources/file-source.js';
-import type { KubernetesSource } from '../config/sources/kubernetes-source.js';
+import { DEFAULT_CONTROLLER_NAME } from '../config/compile-routes.js';
+import type { KubernetesMode, KubernetesModeOptions } from '../kubernetes/kubernetes-mode.js';
 import { Gateway } from '../main.js';
 import { startMockProvider } from '../mock-provider/server.js';
 import { createLoggers, type Logger } from '../observability/logger.js';
@@ -30,7 +32,12 @@ export const USAGE = `Usage:
       --log-level LEVEL           debug, info, warn or error (default info)
       --state-dir DIR             where applied resources are kept (default ./.ai-gateway)
       --kubernetes [--kubeconfig PATH]  read resources from the Kubernetes API server instead
-                                  of -f files (in a pod: its service account)
+                                  of -f files (in a pod: its service account), and write
+                                  their status back from the replica holding the lease
+      --controller-name NAME      the GatewayClass controllerName served (default
+                                  ${DEFAULT_CONTROLLER_NAME})
+      --lease NAMESPACE/NAME      the leader-election Lease (default: the pod's namespace,
+                                  from POD_NAMESPACE or the service account, /ai-gateway)
       --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
                                   needed when the admin address is not loopback
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
@@ -54,6 +61,8 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       'state-dir': { type: 'string', default: '.ai-gateway' },
       kubernetes: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
+      lease: { type: 'string' },
       'admin-token': { type: 'string' },
     },
   });
@@ -72,11 +81,15 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     const started = await startMockProvider(addr.host, addr.port);
     logger.info({ url: started.url }, 'mock provider listening');
   }
-  const kubernetes = values.kubernetes ? await kubernetesSource(values.kubeconfig, logger) : undefined;
+  const controllerName = values['controller-name'];
+  const kubernetes = values.kubernetes
+    ? await kubernetesMode({ path: values.kubeconfig, logger, controllerName, lease: await leaseOf(values.lease, io.env) })
+    : undefined;
   const gateway = new Gateway({
     ...(kubernetes === undefined ? {} : { kubernetes }),
     paths,
     gatewayClassName: values['gateway-class'],
+    controllerName,
     admin: adminAddress,
     stateDir: values['state-dir'],
     ...(adminToken === undefined ? {} : { adminToken }),
@@ -149,7 +162,11 @@ export async function get(argv: string[], io: CliIo): Promise<number> {
 export async function validate(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { filename: { type: 'string', short: 'f', multiple: true }, 'gateway-class': { type: 'string', default: 'kgateway' } },
+    options: {
+      filename: { type: 'string', short: 'f', multiple: true },
+      'gateway-class': { type: 'string', default: 'kgateway' },
+      'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
+    },
   });
   const paths = values.filename ?? [];
   if (paths.length === 0) throw new UsageError('validate needs at least one -f PATH');
@@ -160,7 +177,7 @@ export async function validate(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const config = compileConfig(objects, { gatewayClassName: values['gateway-class'], version: 1 });
+  const config = compileConfig(objects, { gatewayClassName: values['gateway-class'], controllerName: values['controller-name'], version: 1 });
   const errors = config.issues.filter((i) => i.severity === 'error');
   for (const issue of config.issues) io.stderr(`${issue.severity}: ${formatIssue(issue)}\n`);
   if (errors.length > 0) return 1;
@@ -180,14 +197,28 @@ export async function mockProvider(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * The Kubernetes source, from a kubeconfig file when given, else KUBECONFIG, ~/.kube/config or
- * the in-cluster service account. Loaded on demand: the client library is large, and every other
+ * Kubernetes mode, from a kubeconfig file when given, else KUBECONFIG, ~/.kube/config or the
+ * in-cluster service account. Loaded on demand: the client library is large, and every other
  * command starts faster without it.
  */
-async function kubernetesSource(path: string | undefined, logger: Logger): Promise<KubernetesSource> {
-  const [{ KubeConfig }, { KubernetesSource: Source }] = await Promise.all([import('@kubernetes/client-node'), import('../config/sources/kubernetes-source.js')]);
+async function kubernetesMode(options: { path: string | undefined; logger: Logger; controllerName: string; lease: KubernetesModeOptions['lease'] }): Promise<KubernetesMode> {
+  const [{ KubeConfig }, { KubernetesMode: Mode }] = await Promise.all([import('@kubernetes/client-node'), import('../kubernetes/kubernetes-mode.js')]);
   const kubeConfig = new KubeConfig();
-  if (path === undefined) kubeConfig.loadFromDefault();
-  else kubeConfig.loadFromFile(path);
-  return new Source({ kubeConfig, logger });
+  if (options.path === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(options.path);
+  return new Mode({ kubeConfig, logger: options.logger, controllerName: options.controllerName, lease: options.lease });
+}
+
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The Lease from --lease, else in the pod's namespace; the replica is named by its pod. */
+async function leaseOf(flag: string | undefined, env: CliIo['env']): Promise<KubernetesModeOptions['lease']> {
+  const identity = env.POD_NAME ?? hostname();
+  if (flag !== undefined) {
+    const [namespace, name, extra] = flag.split('/');
+    if (namespace === undefined || name === undefined || namespace === '' || name === '' || extra !== undefined) throw new UsageError(`--lease must be NAMESPACE/NAME, got "${flag}"`);
+    return { namespace, name, identity };
+  }
+  const namespace = env.POD_NAMESPACE ?? (await readFile(SERVICE_ACCOUNT_NAMESPACE, 'utf8').then((t) => t.trim(), () => 'default'));
+  return { namespace, name: 'ai-gateway', identity };
 }

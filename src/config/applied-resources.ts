@@ -6,10 +6,12 @@ import type { ResourceStore } from './store.js';
 
 /** The API group of each kind the gateway reads, to name a resource from `KIND NAME`. */
 export const KIND_GROUPS: Record<string, string> = {
+  GatewayClass: 'gateway.networking.k8s.io',
   Gateway: 'gateway.networking.k8s.io',
   HTTPRoute: 'gateway.networking.k8s.io',
   ReferenceGrant: 'gateway.networking.k8s.io',
   Backend: 'gateway.kgateway.dev',
+  TrafficPolicy: 'gateway.kgateway.dev',
   Secret: '',
   Service: '',
   Namespace: '',

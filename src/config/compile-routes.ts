@@ -5,9 +5,11 @@ import { condition } from './conditions.js';
 import type { GatewayResource, ListenerSpec } from './resources/gateway.js';
 import type { HTTPRouteResource, ParentRef, RouteRule } from './resources/http-route.js';
 import type { BackendResolver, RefIssue } from './resolve-backend-refs.js';
+import type { UnenforcedPolicies } from './compile-policies.js';
 import type { CompiledMirror, CompiledRule, Condition, WeightedTarget } from './runtime-config.js';
 
-export const CONTROLLER_NAME = 'kgateway.dev/kgateway';
+/** The controllerName of GatewayClasses this gateway serves, unless configured otherwise. */
+export const DEFAULT_CONTROLLER_NAME = 'ai-gateway.dev/gateway-controller';
 
 /** A listener being compiled: its spec, the routes attached so far, and its status. */
 export interface ListenerBuild {
@@ -33,6 +35,8 @@ export interface RouteCompileInput {
   resolver: BackendResolver;
   /** Labels of a namespace (from Namespace resources; none when it is not loaded). */
   namespaceLabels: (namespace: string) => Readonly<Record<string, string>>;
+  policies: UnenforcedPolicies;
+  controllerName: string;
 }
 
 /** Attaches one HTTPRoute to the listeners it may use and returns its parent statuses. */
@@ -41,7 +45,14 @@ export function compileRoute(input: RouteCompileInput): RouteStatusParent[] {
   const gen = route.meta.generation;
   const routeRef = `${route.meta.namespace}/${route.meta.name}`;
   const refIssues: RefIssue[] = [];
-  const rules = route.rules.map((rule, ruleIndex) => compileRule(rule, ruleIndex, routeRef, input, refIssues));
+  const policy = input.policies.applyingTo(route);
+  const rules = route.rules.map((rule, ruleIndex) => {
+    const compiled = compileRule(rule, ruleIndex, routeRef, input, refIssues);
+    if (policy === undefined) return compiled;
+    const what = `TrafficPolicy ${policy.meta.namespace}/${policy.meta.name} (${policy.settings.join(', ')})`;
+    const error = new GatewayError('unsupported_filter', `the route is targeted by ${what}, which is not enforced yet`);
+    return { ...compiled, mirrors: [], targets: [{ weight: 1, target: { kind: 'unresolved' as const, ref: routeRef, error }, filters: [] }], totalWeight: 1 };
+  });
   const resolved =
     refIssues.length === 0
       ? condition('ResolvedRefs', true, 'ResolvedRefs', 'All references resolved', gen)
@@ -51,23 +62,23 @@ export function compileRoute(input: RouteCompileInput): RouteStatusParent[] {
   for (const parentRef of route.parentRefs) {
     const key = `${parentRef.namespace}/${parentRef.name}`;
     if (parentRef.group !== 'gateway.networking.k8s.io' || parentRef.kind !== 'Gateway') {
-      parents.push(parentStatus(parentRef, condition('Accepted', false, 'NoMatchingParent', `parent kind ${parentRef.kind} is not supported`, gen), resolved));
+      parents.push(parentStatus(input, parentRef, condition('Accepted', false, 'NoMatchingParent', `parent kind ${parentRef.kind} is not supported`, gen), resolved));
       continue;
     }
     if (input.foreignGateways.has(key)) continue;
     const gw = input.gateways.get(key);
     if (gw === undefined) {
-      parents.push(parentStatus(parentRef, condition('Accepted', false, 'NoMatchingParent', `Gateway ${key} not found`, gen), resolved));
+      parents.push(parentStatus(input, parentRef, condition('Accepted', false, 'NoMatchingParent', `Gateway ${key} not found`, gen), resolved));
       continue;
     }
     const accepted = attachToGateway(input, parentRef, gw.listeners, rules);
-    parents.push(parentStatus(parentRef, accepted, resolved));
+    parents.push(parentStatus(input, parentRef, accepted, resolved));
   }
   return parents;
 }
 
-function parentStatus(parentRef: ParentRef, accepted: Condition, resolved: Condition): RouteStatusParent {
-  return { parentRef, controllerName: CONTROLLER_NAME, conditions: [accepted, resolved] };
+function parentStatus(input: RouteCompileInput, parentRef: ParentRef, accepted: Condition, resolved: Condition): RouteStatusParent {
+  return { parentRef, controllerName: input.controllerName, conditions: [accepted, resolved] };
 }
 
 /** Gateway API attachment: sectionName/port select listeners, then namespaces, kinds and hostnames filter them. */

@@ -2,7 +2,9 @@ import type { SecretLookup } from '../auth/backend-credential.js';
 import { compareHostnameSpecificity } from '../routing/hostnames.js';
 import { RouteTable } from '../routing/route-table.js';
 import { compileBackend } from './compile-backends.js';
-import { compileRoute, type ListenerBuild, type RouteStatusParent } from './compile-routes.js';
+import { DEFAULT_CONTROLLER_NAME, compileRoute, type ListenerBuild, type RouteStatusParent } from './compile-routes.js';
+import { UnenforcedPolicies, invalidPolicyGuard, trafficPolicyStatus } from './compile-policies.js';
+import type { TrafficPolicyResource } from './resources/traffic-policy.js';
 import { resolveListenerTls, type ListenerTlsResult, type TlsLookup } from './compile-tls.js';
 import { condition } from './conditions.js';
 import { redactManifest } from './redact.js';
@@ -24,6 +26,8 @@ import {
 
 export interface CompileOptions {
   gatewayClassName: string;
+  /** Gateways of the class are served when its GatewayClass (if loaded) names this controller. */
+  controllerName?: string;
   version: number;
 }
 
@@ -52,11 +56,16 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   const issues: ConfigIssue[] = [];
   const loaded: Loaded[] = [];
   const views: ResourceView[] = [];
+  const invalidPolicies: TrafficPolicyResource[] = [];
   for (const source of objects) {
     const result = parseObject(source);
     issues.push(...result.issues);
     if (result.resource !== undefined) loaded.push({ resource: result.resource, source });
-    else if (result.issues.some((i) => i.severity === 'error')) views.push(view(source, invalidStatus(result.issues)));
+    else if (result.issues.some((i) => i.severity === 'error')) {
+      views.push(view(source, invalidStatus(result.issues)));
+      const guard = invalidPolicyGuard(source.object);
+      if (guard !== undefined) invalidPolicies.push(guard);
+    }
   }
   const of = <K extends Resource['kind']>(kind: K) =>
     loaded.filter((l): l is Loaded & { resource: Extract<Resource, { kind: K }> } => l.resource.kind === kind);
@@ -79,11 +88,25 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
     views.push(view(l.source, { conditions: compiled.conditions }));
   }
 
+  const controllerName = options.controllerName ?? DEFAULT_CONTROLLER_NAME;
+  let classIsOurs = true;
+  for (const l of of('GatewayClass')) {
+    const c = l.resource;
+    const named = c.meta.name === options.gatewayClassName;
+    if (named && c.controllerName !== controllerName) {
+      classIsOurs = false;
+      const message = `names controller ${c.controllerName}, not ${controllerName}: its Gateways are not served here`;
+      issues.push({ severity: 'warning', origin: l.source.origin, kind: 'GatewayClass', namespace: c.meta.namespace, name: c.meta.name, field: 'spec.controllerName', message });
+    }
+    const ours = named && c.controllerName === controllerName;
+    views.push(view(l.source, ours ? { conditions: [condition('Accepted', true, 'Accepted', `served by ${controllerName}`, c.meta.generation)] } : {}));
+  }
+
   const gateways = new Map<string, { gateway: GatewayResource; listeners: ListenerState[] }>();
   const foreignGateways = new Set<string>();
   for (const l of of('Gateway')) {
     const key = `${l.resource.meta.namespace}/${l.resource.meta.name}`;
-    if (l.resource.gatewayClassName !== options.gatewayClassName) foreignGateways.add(key);
+    if (l.resource.gatewayClassName !== options.gatewayClassName || !classIsOurs) foreignGateways.add(key);
     else gateways.set(key, { gateway: l.resource, listeners: buildListeners(l.resource, tls) });
   }
   markProtocolConflicts(gateways.values());
@@ -96,15 +119,29 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
     grants: of('ReferenceGrant').map((l) => l.resource),
   });
   const namespaceLabels = new Map(of('Namespace').map((l) => [l.resource.meta.name, l.resource.meta.labels]));
+  const policies = of('TrafficPolicy').map((l) => l.resource);
+  const unenforced = new UnenforcedPolicies([...policies, ...invalidPolicies]);
   const routeParents = new Map<Loaded, RouteStatusParent[]>();
   for (const l of of('HTTPRoute')) {
     const route: HTTPRouteResource = l.resource;
     routeParents.set(
       l,
-      compileRoute({ route, firstSeen: l.source.firstSeen ?? '', gateways, foreignGateways, resolver, namespaceLabels: (ns) => namespaceLabels.get(ns) ?? {} }),
+      compileRoute({
+        route,
+        firstSeen: l.source.firstSeen ?? '',
+        gateways,
+        foreignGateways,
+        resolver,
+        namespaceLabels: (ns) => namespaceLabels.get(ns) ?? {},
+        policies: unenforced,
+        controllerName,
+      }),
     );
   }
   for (const [l, parents] of routeParents) views.push(view(l.source, { parents }));
+  const routes = of('HTTPRoute').map((l) => l.resource);
+  const ourGateways = new Map([...gateways].map(([key, g]) => [key, g.gateway]));
+  for (const l of of('TrafficPolicy')) views.push(view(l.source, trafficPolicyStatus(l.resource, routes, ourGateways, controllerName)));
 
   const bindings = new Map<string, { address: string; port: number; protocol: PortBinding['protocol']; listeners: PortBinding['listeners'][number][] }>();
   for (const l of of('Gateway')) {

@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { load } from 'js-yaml';
 import { Gateway } from '../../src/main.js';
-import { KubernetesSource, WATCHED_KINDS } from '../../src/config/sources/kubernetes-source.js';
 import { createLoggers } from '../../src/observability/logger.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { FakeKubeApi } from '../support/fake-kube-api.js';
+import type { FakeKubeApi } from '../support/fake-kube-api.js';
+import { fakeCluster, kindPath as path, kubernetesMode, yamlObject as obj } from '../support/kube-cluster.js';
 import { eventually } from '../support/gateway-harness.js';
 import { GATEWAY, aiBackend } from '../support/manifests.js';
 import { seedManifest } from '../support/seed.js';
 
 // The gateway fed by a Kubernetes API server: first full sync before ready, watch updates,
 // deletions, 410 Gone relists, and serving on while the API server is away.
-
-const path = (kind: string): string => WATCHED_KINDS.find((k) => k.kind === kind)?.path ?? '';
-const obj = (yaml: string): Record<string, unknown> => load(yaml) as Record<string, unknown>;
 
 let api: FakeKubeApi;
 let fake: FakeProvider;
@@ -24,18 +19,11 @@ let logs: string[];
 
 before(async () => {
   fake = await startFakeProvider();
-  api = new FakeKubeApi(WATCHED_KINDS.map((k) => k.path));
+  api = fakeCluster();
   const server = await api.start();
   api.put(path('Gateway'), obj(GATEWAY));
   api.put(path('HTTPRoute'), obj(seedManifest('httproute.yaml')));
   api.put(path('Backend'), obj(aiBackend('openai', { port: fake.port, model: 'model-1' })));
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'fake', server, skipTLSVerify: true }],
-    users: [{ name: 'gateway', token: 'service-account-token' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'gateway' }],
-    currentContext: 'fake',
-  });
   logs = [];
   const { logger, accessLog } = createLoggers({ level: 'debug', destination: { write: (l: string) => void logs.push(l) } });
   gateway = new Gateway({
@@ -45,7 +33,7 @@ before(async () => {
     accessLog,
     mapPort: () => 0,
     drainMs: 200,
-    kubernetes: new KubernetesSource({ kubeConfig, logger, backoffMs: [20, 200] }),
+    kubernetes: kubernetesMode(server, logger),
   });
   await gateway.start();
 });
@@ -95,15 +83,8 @@ test('while the API server is away the last config keeps serving and /readyz sta
 });
 
 test('not ready while the API server was never reached', async () => {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'down', server: 'http://127.0.0.1:9', skipTLSVerify: true }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'down', cluster: 'down', user: 'u' }],
-    currentContext: 'down',
-  });
   const { logger } = createLoggers({ level: 'error', destination: { write: () => true } });
-  const unsynced = new Gateway({ paths: [], admin: { host: '127.0.0.1', port: 0 }, logger, mapPort: () => 0, kubernetes: new KubernetesSource({ kubeConfig, logger, backoffMs: [20, 50] }) });
+  const unsynced = new Gateway({ paths: [], admin: { host: '127.0.0.1', port: 0 }, logger, mapPort: () => 0, kubernetes: kubernetesMode('http://127.0.0.1:9', logger) });
   await unsynced.start();
   try {
     await new Promise((r) => setTimeout(r, 150));

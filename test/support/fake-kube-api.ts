@@ -1,56 +1,47 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface Stored {
-  object: Record<string, unknown>;
-  resourceVersion: number;
-}
+type Json = Record<string, unknown>;
 
 interface Event {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: Record<string, unknown>;
+  object: Json;
   resourceVersion: number;
+  path: string;
 }
 
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  userAgent: string;
+  body: unknown;
+}
+
+const LEASES = '/apis/coordination.k8s.io/v1/leases';
+
 /**
- * A Kubernetes API server for one collection path per kind, speaking the list/watch wire
- * protocol: lists carry a resourceVersion; `?watch=true&resourceVersion=N` streams newline-
+ * A Kubernetes API server for one collection path per kind, speaking the wire protocol the
+ * gateway uses: lists carry a resourceVersion; `?watch=true&resourceVersion=N` streams newline-
  * delimited JSON events after N over a chunked response, with BOOKMARKs on request; a version
- * older than the compaction point answers an ERROR event with code 410 (Gone).
+ * older than the compaction point answers an ERROR event with code 410 (Gone). Objects are
+ * read, created and replaced at their own paths (with resourceVersion preconditions: 409 on a
+ * stale one), the status subresource takes JSON merge patches, and metadata.generation moves
+ * with the spec only, as on a real server. Leases (coordination.k8s.io/v1) are always served.
  */
 export class FakeKubeApi {
-  private readonly collections = new Map<string, Map<string, Stored>>();
-  private readonly history: (Event & { path: string })[] = [];
+  private readonly collections = new Map<string, Map<string, Json>>();
+  private readonly history: Event[] = [];
   private readonly watchers = new Set<{ path: string; res: ServerResponse }>();
   private version = 1;
   private compactedAt = 0;
-  readonly server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname;
-    const items = this.collections.get(path);
-    if (req.method !== 'GET' || items === undefined) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404}');
-      return;
-    }
-    if (url.searchParams.get('watch') !== 'true') {
-      const body = { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.version) }, items: [...items.values()].map((s) => stripType(s.object)) };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      return;
-    }
-    const from = Number(url.searchParams.get('resourceVersion') ?? '0');
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    if (from < this.compactedAt) {
-      res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: 'too old resource version' } })}\n`);
-      return;
-    }
-    for (const e of this.history) if (e.path === path && e.resourceVersion > from) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
-    const watcher = { path, res };
-    this.watchers.add(watcher);
-    res.on('close', () => this.watchers.delete(watcher));
-  });
+  /** Every request but watches and lists, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** While true every request answers 503, as an API server that is down behind its load balancer. */
+  unavailable = false;
+  readonly server = createServer((req, res) => void this.handle(req, res));
 
   constructor(paths: readonly string[]) {
-    for (const p of paths) this.collections.set(p, new Map());
+    for (const p of [...paths, LEASES]) this.collections.set(p, new Map());
   }
 
   async start(): Promise<string> {
@@ -58,19 +49,23 @@ export class FakeKubeApi {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Creates or replaces an object (metadata.namespace/name identify it). */
-  put(path: string, object: Record<string, unknown>): void {
-    const meta = (object.metadata ?? {}) as { namespace?: string; name?: string };
-    const key = `${meta.namespace ?? ''}/${meta.name ?? ''}`;
-    const items = this.collections.get(path) as Map<string, Stored>;
-    const type = items.has(key) ? 'MODIFIED' : 'ADDED';
-    this.emit(path, type, object, items, key);
+  /** Creates or replaces an object (metadata.namespace/name identify it); its status is kept. */
+  put(path: string, object: Json): void {
+    const key = keyOf(object);
+    const items = this.items(path);
+    const before = items.get(key);
+    const status = object.status ?? before?.status;
+    this.emit(path, before === undefined ? 'ADDED' : 'MODIFIED', { ...object, ...(status === undefined ? {} : { status }) }, before);
   }
 
   delete(path: string, namespace: string, name: string): void {
-    const items = this.collections.get(path) as Map<string, Stored>;
-    const stored = items.get(`${namespace}/${name}`);
-    if (stored !== undefined) this.emit(path, 'DELETED', stored.object, items, `${namespace}/${name}`);
+    const stored = this.items(path).get(`${namespace}/${name}`);
+    if (stored !== undefined) this.emit(path, 'DELETED', stored, stored);
+  }
+
+  /** The stored object, with its status and server-set metadata. */
+  get(path: string, namespace: string, name: string): Json | undefined {
+    return this.items(path).get(`${namespace}/${name}`);
   }
 
   /** Sends a BOOKMARK with the current version to every open watch. */
@@ -96,20 +91,121 @@ export class FakeKubeApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private emit(path: string, type: Event['type'], object: Record<string, unknown>, items: Map<string, Stored>, key: string): void {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const failure = (code: number, reason: string): void => send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code });
+    if (this.unavailable) return failure(503, 'ServiceUnavailable');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    const body = text === '' ? undefined : (JSON.parse(text) as Json);
+    const method = req.method ?? 'GET';
+    const items = this.collections.get(url.pathname);
+    if (method === 'GET' && items !== undefined) return this.listOrWatch(url, items, res);
+    this.requests.push({ method, path: url.pathname, userAgent: req.headers['user-agent'] ?? '', body });
+
+    const target = this.locate(url.pathname);
+    if (target === undefined) return failure(404, 'NotFound');
+    const stored = target.items.get(target.key);
+    const staleVersion = (): boolean => {
+      const wanted = (body?.metadata as Json | undefined)?.resourceVersion;
+      return wanted !== undefined && wanted !== (stored?.metadata as Json | undefined)?.resourceVersion;
+    };
+    if (target.name === undefined) {
+      if (method !== 'POST' || body === undefined) return failure(405, 'MethodNotAllowed');
+      if (target.items.has(`${target.namespace}/${String((body.metadata as Json | undefined)?.name)}`)) return failure(409, 'AlreadyExists');
+      return send(201, this.emit(target.collection, 'ADDED', { ...body, metadata: { ...(body.metadata as Json), namespace: target.namespace } }, undefined));
+    }
+    if (stored === undefined) return failure(404, 'NotFound');
+    if (method === 'GET' && !target.status) return send(200, stored);
+    if (method === 'PUT' && !target.status && body !== undefined) {
+      if (staleVersion()) return failure(409, 'Conflict');
+      return send(200, this.emit(target.collection, 'MODIFIED', { ...body, status: stored.status }, stored));
+    }
+    if (method === 'PATCH' && target.status && body !== undefined) {
+      if (!(req.headers['content-type'] ?? '').startsWith('application/merge-patch+json')) return failure(415, 'UnsupportedMediaType');
+      if (staleVersion()) return failure(409, 'Conflict');
+      return send(200, this.emit(target.collection, 'MODIFIED', { ...stored, status: mergePatch(stored.status, body.status) }, stored));
+    }
+    return failure(405, 'MethodNotAllowed');
+  }
+
+  private listOrWatch(url: URL, items: Map<string, Json>, res: ServerResponse): void {
+    const path = url.pathname;
+    if (url.searchParams.get('watch') !== 'true') {
+      const body = { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.version) }, items: [...items.values()].map(stripType) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    const from = Number(url.searchParams.get('resourceVersion') ?? '0');
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    if (from < this.compactedAt) {
+      res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: 'too old resource version' } })}\n`);
+      return;
+    }
+    for (const e of this.history) if (e.path === path && e.resourceVersion > from) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+    const watcher = { path, res };
+    this.watchers.add(watcher);
+    res.on('close', () => this.watchers.delete(watcher));
+  }
+
+  /**
+   * An object path to its collection: `/apis/G/V/namespaces/NS/PLURAL[/NAME[/status]]` or, for
+   * cluster-scoped kinds, `/apis/G/V/PLURAL/NAME[/status]` (core kinds under `/api/v1`).
+   */
+  private locate(pathname: string): { collection: string; items: Map<string, Json>; namespace: string; name: string | undefined; key: string; status: boolean } | undefined {
+    const m = /^(\/apis?(?:\/[^/]+)?\/v[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(\/status)?$/.exec(pathname);
+    if (m === null) return undefined;
+    const [, prefix = '', namespace = '', plural = '', name, status] = m;
+    const collection = `${prefix}/${plural}`;
+    const items = this.collections.get(collection);
+    if (items === undefined) return undefined;
+    return { collection, items, namespace, name, key: `${namespace}/${name ?? ''}`, status: status !== undefined };
+  }
+
+  private items(path: string): Map<string, Json> {
+    const items = this.collections.get(path);
+    if (items === undefined) throw new Error(`no collection ${path}`);
+    return items;
+  }
+
+  /** Stores (or deletes) an object with a new resourceVersion and tells the watches. */
+  private emit(path: string, type: Event['type'], object: Json, before: Json | undefined): Json {
     this.version++;
-    const meta = { ...((object.metadata ?? {}) as Record<string, unknown>), resourceVersion: String(this.version) };
+    const previous = (before?.metadata ?? {}) as Json;
+    const specChanged = before === undefined || JSON.stringify(before.spec) !== JSON.stringify(object.spec);
+    const generation = before === undefined ? 1 : Number(previous.generation ?? 1) + (specChanged ? 1 : 0);
+    const meta = { ...((object.metadata ?? {}) as Json), resourceVersion: String(this.version), generation };
     const stamped = { ...object, metadata: meta };
-    if (type === 'DELETED') items.delete(key);
-    else items.set(key, { object: stamped, resourceVersion: this.version });
-    const event = { type, object: stamped, resourceVersion: this.version, path };
-    this.history.push(event);
+    const items = this.items(path);
+    if (type === 'DELETED') items.delete(keyOf(stamped));
+    else items.set(keyOf(stamped), stamped);
+    this.history.push({ type, object: stamped, resourceVersion: this.version, path });
     for (const w of this.watchers) if (w.path === path) w.res.write(`${JSON.stringify({ type, object: stamped })}\n`);
+    return stamped;
   }
 }
 
+function keyOf(object: Json): string {
+  const meta = (object.metadata ?? {}) as { namespace?: string; name?: string };
+  return `${meta.namespace ?? ''}/${meta.name ?? ''}`;
+}
+
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const base = typeof target === 'object' && target !== null && !Array.isArray(target) ? (target as Json) : {};
+  const out = new Map(Object.entries(base));
+  for (const [k, v] of Object.entries(patch as Json)) {
+    if (v === null) out.delete(k);
+    else out.set(k, mergePatch(out.get(k), v));
+  }
+  return Object.fromEntries(out);
+}
+
 /** Items in a list response carry no apiVersion or kind, as from a real API server. */
-function stripType(object: Record<string, unknown>): Record<string, unknown> {
+function stripType(object: Json): Json {
   const rest = { ...object };
   delete rest.apiVersion;
   delete rest.kind;

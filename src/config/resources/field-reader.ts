@@ -76,6 +76,16 @@ export class FieldReader {
     return this.optionalEnum(field, allowed);
   }
 
+  optionalBoolean(field: string): boolean | undefined {
+    const v = this.value[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') {
+      this.fail('must be true or false', field);
+      return undefined;
+    }
+    return v;
+  }
+
   optionalInteger(field: string, opts: { min?: number; max?: number } = {}): number | undefined {
     const v = this.value[field];
     if (v === undefined || v === null) return undefined;

@@ -1,6 +1,8 @@
 import { readBackend, type BackendResource } from './backend.js';
 import { FieldReader, isPlainObject, type FieldError } from './field-reader.js';
 import { readGateway, type GatewayResource } from './gateway.js';
+import { readGatewayClass, type GatewayClassResource } from './gateway-class.js';
+import { readTrafficPolicy, type TrafficPolicyResource } from './traffic-policy.js';
 import { readHttpRoute, type HTTPRouteResource } from './http-route.js';
 import { describeOrigin, type Origin, type SourcedObject } from './kube-object.js';
 import { readEndpointSlice, type EndpointSliceResource } from './endpoint-slice.js';
@@ -10,6 +12,7 @@ import { readSecret, type SecretResource } from './secret.js';
 import { readService, type ServiceResource } from './service.js';
 
 export type Resource =
+  | GatewayClassResource
   | GatewayResource
   | HTTPRouteResource
   | BackendResource
@@ -17,7 +20,8 @@ export type Resource =
   | ServiceResource
   | EndpointSliceResource
   | NamespaceResource
-  | ReferenceGrantResource;
+  | ReferenceGrantResource
+  | TrafficPolicyResource;
 export type ResourceKind = Resource['kind'];
 
 /** A problem with one resource, naming where it came from, the resource and the field. */
@@ -40,9 +44,11 @@ type Reader = (root: FieldReader) => Resource | undefined;
 
 /** The kinds read, by `group/kind`, with the API versions accepted for each. */
 const READERS: Record<string, { versions: readonly string[]; read: Reader }> = {
+  'gateway.networking.k8s.io/GatewayClass': { versions: ['v1', 'v1beta1'], read: readGatewayClass },
   'gateway.networking.k8s.io/Gateway': { versions: ['v1', 'v1beta1'], read: readGateway },
   'gateway.networking.k8s.io/HTTPRoute': { versions: ['v1', 'v1beta1'], read: readHttpRoute },
   'gateway.kgateway.dev/Backend': { versions: ['v1alpha1'], read: readBackend },
+  'gateway.kgateway.dev/TrafficPolicy': { versions: ['v1alpha1'], read: readTrafficPolicy },
   '/Secret': { versions: ['v1'], read: readSecret },
   '/Service': { versions: ['v1'], read: readService },
   '/Namespace': { versions: ['v1'], read: readNamespace },

@@ -1,18 +1,20 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import fetch from 'node-fetch';
+import { KubeApiClient } from '../../kubernetes/api-client.js';
 import type { Logger } from '../../observability/logger.js';
 import { isPlainObject } from '../resources/field-reader.js';
 import type { KubeObject, SourcedObject } from '../resources/kube-object.js';
 
 /** What is listed and watched, cluster-wide: every kind the gateway reads. */
 export const WATCHED_KINDS = [
+  { kind: 'GatewayClass', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/gatewayclasses', namespaced: false },
   { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/gateways' },
   { kind: 'HTTPRoute', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/httproutes' },
   { kind: 'ReferenceGrant', apiVersion: 'gateway.networking.k8s.io/v1beta1', path: '/apis/gateway.networking.k8s.io/v1beta1/referencegrants' },
   { kind: 'Backend', apiVersion: 'gateway.kgateway.dev/v1alpha1', path: '/apis/gateway.kgateway.dev/v1alpha1/backends' },
+  { kind: 'TrafficPolicy', apiVersion: 'gateway.kgateway.dev/v1alpha1', path: '/apis/gateway.kgateway.dev/v1alpha1/trafficpolicies' },
   { kind: 'Secret', apiVersion: 'v1', path: '/api/v1/secrets' },
   { kind: 'Service', apiVersion: 'v1', path: '/api/v1/services' },
-  { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
+  { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces', namespaced: false },
   { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', path: '/apis/discovery.k8s.io/v1/endpointslices' },
 ] as const;
 
@@ -44,8 +46,17 @@ export class KubernetesSource {
   private timer: NodeJS.Timeout | undefined;
   private onChange: (objects: SourcedObject[]) => void = () => undefined;
 
+  private readonly client: KubeApiClient;
+
   constructor(private readonly options: KubernetesSourceOptions) {
     this.watch = new Watch(options.kubeConfig);
+    this.client = new KubeApiClient(options.kubeConfig);
+  }
+
+  /** One object as last seen (with its status); the namespace is ignored for cluster-scoped kinds. */
+  get(kind: string, namespace: string, name: string): KubeObject | undefined {
+    const clusterScoped = WATCHED_KINDS.some((k) => k.kind === kind && 'namespaced' in k);
+    return this.objects.get(kind)?.get(`${clusterScoped ? '' : namespace}/${name}`);
   }
 
   /** Every kind has been listed at least once. */
@@ -108,12 +119,9 @@ export class KubernetesSource {
   }
 
   private async list(kind: Watched): Promise<string> {
-    const cluster = this.options.kubeConfig.getCurrentCluster();
-    if (cluster === null) throw new Error('the kubeconfig has no current cluster');
-    const init = await this.options.kubeConfig.applyToFetchOptions({});
-    const res = await fetch(`${cluster.server}${kind.path}`, init);
-    if (res.status !== 200) throw new Error(`list ${kind.path} answered ${res.status}`);
-    const body = (await res.json()) as { metadata?: { resourceVersion?: string }; items?: unknown[] };
+    const answer = await this.client.request('GET', kind.path);
+    if (answer.status !== 200) throw new Error(`list ${kind.path} answered ${answer.status}`);
+    const body = answer.body as { metadata?: { resourceVersion?: string }; items?: unknown[] };
     const items = new Map<string, KubeObject>();
     for (const item of body.items ?? []) if (isPlainObject(item)) items.set(keyOf(item), withType(item, kind));
     this.objects.set(kind.kind, items);

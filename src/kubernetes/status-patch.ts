@@ -1,0 +1,88 @@
+import { isPlainObject } from '../config/resources/field-reader.js';
+import type { ResourceView } from '../config/runtime-config.js';
+
+/** Where each kind's status lives on the API server, and which status fields are ours to write. */
+export const STATUS_KINDS: Readonly<Record<string, { path: string; namespaced: boolean; fields: readonly string[] }>> = {
+  GatewayClass: { path: '/apis/gateway.networking.k8s.io/v1/gatewayclasses', namespaced: false, fields: ['conditions'] },
+  Gateway: { path: '/apis/gateway.networking.k8s.io/v1/gateways', namespaced: true, fields: ['conditions', 'listeners'] },
+  HTTPRoute: { path: '/apis/gateway.networking.k8s.io/v1/httproutes', namespaced: true, fields: ['parents'] },
+  Backend: { path: '/apis/gateway.kgateway.dev/v1alpha1/backends', namespaced: true, fields: ['conditions'] },
+  TrafficPolicy: { path: '/apis/gateway.kgateway.dev/v1alpha1/trafficpolicies', namespaced: true, fields: ['ancestors'] },
+};
+
+/** List fields shared with other controllers: entries carrying another controllerName are kept. */
+const SHARED_LISTS = new Set(['parents', 'ancestors']);
+
+export interface StatusPatch {
+  path: string;
+  body: { metadata?: { resourceVersion: string }; status: Record<string, unknown> };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The merge patch that brings a resource's status on the API server to what this gateway
+ * computed, or undefined when it already says that. Unchanged conditions keep their
+ * lastTransitionTime; entries of other controllers in shared lists are kept, and a patch that
+ * touches a shared list carries the resourceVersion read, so it cannot overwrite a concurrent
+ * write by another controller (the API server answers 409 and the next event retries).
+ */
+export function statusPatch(view: ResourceView, current: Json | undefined, controllerName: string, now: string): StatusPatch | undefined {
+  const kind = STATUS_KINDS[view.kind];
+  if (kind === undefined || current === undefined || !isPlainObject(view.status)) return undefined;
+  const desired = view.status;
+  const existing = isPlainObject(current.status) ? current.status : {};
+  const status: Json = {};
+  let shared = false;
+  for (const field of kind.fields) {
+    if (!(field in desired)) continue;
+    if (SHARED_LISTS.has(field)) {
+      shared = true;
+      const others = listOf(existing[field]).filter((e) => e.controllerName !== controllerName);
+      const ours = listOf(desired[field]).map((entry) => withTimes(entry, listOf(existing[field]).find((e) => sameEntry(e, entry)), now));
+      status[field] = [...others, ...ours];
+    } else if (field === 'listeners') {
+      status[field] = listOf(desired[field]).map((l) => withTimes(l, listOf(existing[field]).find((e) => e.name === l.name), now));
+    } else {
+      status[field] = stampConditions(listOf(desired[field]), listOf(existing[field]), now);
+    }
+  }
+  if (Object.keys(status).length === 0) return undefined;
+  if (Object.entries(status).every(([field, value]) => canonical(value) === canonical(existing[field]))) return undefined;
+  const meta = isPlainObject(current.metadata) ? current.metadata : {};
+  const path = kind.namespaced
+    ? `${kind.path.replace(/\/[^/]+$/, '')}/namespaces/${encodeURIComponent(view.namespace)}/${kind.path.split('/').at(-1) ?? ''}/${encodeURIComponent(view.name)}/status`
+    : `${kind.path}/${encodeURIComponent(view.name)}/status`;
+  const version = typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+  return { path, body: shared && version !== undefined ? { metadata: { resourceVersion: version }, status } : { status } };
+}
+
+/** An entry (listener, route parent, policy ancestor) with the transition times of its conditions filled in. */
+function withTimes(entry: Json, previous: Json | undefined, now: string): Json {
+  return { ...entry, conditions: stampConditions(listOf(entry.conditions), listOf(previous?.conditions), now) };
+}
+
+/** A condition keeps its lastTransitionTime while its status stays the same (metav1.Condition). */
+function stampConditions(desired: Json[], existing: Json[], now: string): Json[] {
+  return desired.map((c) => {
+    const before = existing.find((e) => e.type === c.type);
+    const since = before !== undefined && before.status === c.status && typeof before.lastTransitionTime === 'string' ? before.lastTransitionTime : now;
+    return { ...c, lastTransitionTime: since };
+  });
+}
+
+function sameEntry(a: Json, b: Json): boolean {
+  const ref = (e: Json): string => canonical(e.parentRef ?? e.ancestorRef);
+  return a.controllerName === b.controllerName && ref(a) === ref(b);
+}
+
+function listOf(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isPlainObject) : [];
+}
+
+/** JSON with sorted keys, so equal statuses compare equal whatever order the server keeps. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
+}
