@@ -71,6 +71,7 @@ export class Gateway {
     const accessLog = options.accessLog ?? loggers.accessLog;
     this.clock = options.clock ?? systemClock;
     this.store = new ResourceStore(this.clock);
+    if (options.kubernetes !== undefined) this.metrics.trackKubernetes(options.kubernetes);
     this.config = compileConfig([], { ...this.compileOptions, version: 0 });
     const deps = {
       currentConfig: () => this.config,

@@ -65,7 +65,13 @@ export interface ResourceItem {
   name: string;
   origin: { source: string; path?: string };
   manifest: unknown;
-  status: { conditions?: { type: string; status: string; reason: string }[]; parents?: { conditions: { type: string; status: string; reason: string }[] }[] };
+  status: { conditions?: ItemCondition[]; parents?: { conditions: ItemCondition[] }[]; ancestors?: { conditions: ItemCondition[] }[] };
+}
+
+interface ItemCondition {
+  type: string;
+  status: string;
+  reason: string;
 }
 
 /** A table (`wide` adds where each came from), or the manifests with status as YAML or JSON. */
@@ -74,11 +80,11 @@ export function formatResources(items: readonly ResourceItem[], output: string):
   if (output === 'yaml') return items.map((i) => dump(withStatus(i))).join('---\n');
   if (output !== 'table' && output !== 'wide') throw new UsageError(`-o must be yaml, json or wide, got "${output}"`);
   const rows = items.map((i) => {
-    const conditions = i.status.conditions ?? i.status.parents?.flatMap((p) => p.conditions) ?? [];
+    const conditions = i.status.conditions ?? (i.status.parents ?? i.status.ancestors)?.flatMap((p) => p.conditions) ?? [];
     const accepted = conditions.filter((c) => c.type === 'Accepted');
     const state = accepted.length === 0 ? '-' : accepted.every((c) => c.status === 'True') ? 'True' : `False (${accepted.find((c) => c.status !== 'True')?.reason ?? ''})`;
     const row = [i.namespace, i.name, state];
-    if (output === 'wide') row.push(i.origin.source === 'file' ? (i.origin.path ?? 'file') : 'apply');
+    if (output === 'wide') row.push(i.origin.source === 'file' ? (i.origin.path ?? 'file') : i.origin.source);
     return row;
   });
   const header = output === 'wide' ? ['NAMESPACE', 'NAME', 'ACCEPTED', 'ORIGIN'] : ['NAMESPACE', 'NAME', 'ACCEPTED'];

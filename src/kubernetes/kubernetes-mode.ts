@@ -44,6 +44,14 @@ export class KubernetesMode {
     });
   }
 
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
+  get statusWrites(): { readonly ok: number; readonly failed: number } {
+    return this.status.writes;
+  }
+
   get synced(): boolean {
     return this.source.synced;
   }

@@ -26,8 +26,8 @@ export class StatusWriter {
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
-  /** Patches accepted by the API server, for /metrics and tests. */
-  written = 0;
+  /** Patches sent, for /metrics: accepted, and failed (a conflict or deletion is neither). */
+  readonly writes = { ok: 0, failed: 0 };
 
   constructor(private readonly options: StatusWriterOptions) {}
 
@@ -67,11 +67,12 @@ export class StatusWriter {
       if (patch === undefined) continue;
       try {
         const answer = await this.options.client.request('PATCH', patch.path, patch.body, 'application/merge-patch+json');
-        if (answer.status === 200) this.written++;
+        if (answer.status === 200) this.writes.ok++;
         // 409: another controller wrote first; 404: deleted meanwhile. The watch event brings the next round.
         else if (answer.status !== 409 && answer.status !== 404) throw new Error(`answered ${answer.status}`);
       } catch (err) {
         failed++;
+        this.writes.failed++;
         this.options.logger.warn({ kind: view.kind, resource: `${view.namespace}/${view.name}`, err: err instanceof Error ? err.message : String(err) }, 'status write failed');
       }
     }

@@ -25,6 +25,29 @@ export class GatewayMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Kubernetes mode: whether this replica leads (writes status), and how its status writes went. */
+  trackKubernetes(k: { readonly isLeader: boolean; readonly statusWrites: { readonly ok: number; readonly failed: number } }): void {
+    new Gauge({
+      name: 'ai_gateway_leader',
+      help: '1 while this replica holds the leader-election Lease and writes status',
+      registers: [this.registry],
+      collect() {
+        this.set(k.isLeader ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'ai_gateway_status_writes_total',
+      help: 'Status patches sent to the Kubernetes API server, by result',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.labels('ok').inc(k.statusWrites.ok);
+        this.labels('failed').inc(k.statusWrites.failed);
+      },
+    });
+  }
+
   /** Everything, in the Prometheus text format. */
   async render(): Promise<string> {
     const base = await this.registry.metrics();

@@ -125,7 +125,7 @@ describe('serve + apply, the seed step by step', () => {
 });
 
 describe('serve --kubernetes', () => {
-  test('reads the seed from the API server named in --kubeconfig', async () => {
+  test('reads the seed from the API server named in --kubeconfig, and writes status under its pod name', async () => {
     const api = new FakeKubeApi(WATCHED_KINDS.map((k) => k.path));
     const server = await api.start();
     const port = await freePort();
@@ -140,12 +140,17 @@ describe('serve --kubernetes', () => {
       `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: gw, user: {token: sa-token}}]\ncontexts: [{name: fake, context: {cluster: fake, user: gw}}]\ncurrent-context: fake\n`,
     );
     const gw = cli(['serve', '--kubernetes', '--kubeconfig', kubeconfig, '--admin-address', admin, '--state-dir', join(dir, 'k8s-state'), '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], {
-      env: { NODE_EXTRA_CA_CERTS: pki.caCertPath },
+      env: { NODE_EXTRA_CA_CERTS: pki.caCertPath, POD_NAME: 'ai-gateway-7d9f-x2', POD_NAMESPACE: 'kgateway-system' },
     });
     try {
       await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
       assert.equal((await seedCurl(`http://127.0.0.1:${port}`)).status, 200);
       assert.equal(openai.received.at(-1)?.headers.authorization, 'Bearer sk-from-cluster');
+      const lease = (): Record<string, unknown> | undefined => api.get('/apis/coordination.k8s.io/v1/leases', 'kgateway-system', 'ai-gateway');
+      await eventually(() => (lease()?.spec as { holderIdentity?: string } | undefined)?.holderIdentity === 'ai-gateway-7d9f-x2', 5000);
+      const routeStatus = (): string => JSON.stringify(api.get(path('HTTPRoute'), 'kgateway-system', 'openai')?.status ?? {});
+      await eventually(() => routeStatus().includes('"controllerName":"ai-gateway.dev/gateway-controller"'), 5000);
+      assert.match(routeStatus(), /"type":"Accepted","status":"True"/);
     } finally {
       gw.child.kill('SIGTERM');
       await gw.done;

@@ -152,6 +152,11 @@ test('a second replica serves traffic without writing status, and takes over whe
   await eventually(() => find(ourParent('openai'), 'Accepted')?.observedGeneration === 3, 5000);
   assert.equal(patchesBy('replica-b'), 0, 'only the leader writes');
 
+  const metrics = async (g: Gateway): Promise<string> => (await fetch(`${g.adminAddress ?? ''}/metrics`)).text();
+  assert.match(await metrics(replicas[0] as Gateway), /^ai_gateway_leader 1$/m);
+  assert.match(await metrics(second), /^ai_gateway_leader 0$/m);
+  assert.match(await metrics(replicas[0] as Gateway), /^ai_gateway_status_writes_total\{result="ok"\} [1-9]/m);
+
   const first = replicas.shift() as Gateway;
   await first.stop();
   await eventually(() => leaseHolder() === 'replica-b', 5000);
