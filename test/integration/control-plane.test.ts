@@ -96,6 +96,34 @@ describe('delete', () => {
   });
 });
 
+describe('TrafficPolicy', () => {
+  test('applied, it holds its route closed and reports why; deleted, the route serves again', async () => {
+    const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY } });
+    const chat = async (): Promise<Response> => fetch(`${gw.url}/openai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"x","messages":[]}' });
+    const policy = `apiVersion: gateway.kgateway.dev/v1alpha1
+kind: TrafficPolicy
+metadata: {name: guard, namespace: kgateway-system}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: openai}]
+  ai: {promptGuard: {request: {customResponse: {message: blocked}, regex: {action: REJECT, builtins: [CREDIT_CARD]}}}}
+`;
+    try {
+      await post(gw.admin, '/apply', `${backend(fake.port)}---\n${seedManifest('httproute.yaml')}`);
+      assert.equal((await chat()).status, 200);
+      assert.equal((await post(gw.admin, '/apply', policy)).status, 200);
+      const closed = await chat();
+      assert.equal(closed.status, 500);
+      assert.match(((await closed.json()) as { error: { message: string } }).error.message, /TrafficPolicy kgateway-system\/guard \(spec\.ai\)/);
+      const got = (await (await fetch(`${gw.admin}/resources/TrafficPolicy/kgateway-system/guard`)).json()) as { items: { status: { ancestors: { conditions: { reason: string }[] }[] } }[] };
+      assert.equal(got.items[0]?.status.ancestors[0]?.conditions[0]?.reason, 'Unsupported');
+      assert.equal((await fetch(`${gw.admin}/resources/TrafficPolicy/kgateway-system/guard`, { method: 'DELETE' })).status, 200);
+      assert.equal((await chat()).status, 200);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
 describe('admin token', () => {
   test('config endpoints need it; health, readiness and metrics do not', async () => {
     const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY }, adminToken: 'admin-s3cret' });
