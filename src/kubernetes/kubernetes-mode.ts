@@ -27,7 +27,12 @@ export class KubernetesMode {
 
   constructor(options: KubernetesModeOptions) {
     const { kubeConfig, logger, lease } = options;
-    this.source = new KubernetesSource({ kubeConfig, logger, ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }) });
+    this.source = new KubernetesSource({
+      kubeConfig,
+      logger,
+      onStatusChange: () => this.status.recheck(),
+      ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+    });
     const client = new KubeApiClient(kubeConfig, `ai-gateway (${lease.identity})`);
     this.status = new StatusWriter({ client, logger, controllerName: options.controllerName, current: (kind, ns, name) => this.source.get(kind, ns, name) });
     this.election = new LeaderElection({

@@ -122,6 +122,16 @@ spec:
   assert.ok(!JSON.stringify(api.requests).includes('sk-from-secret'), 'no secret value is written to any status');
 });
 
+test('a status overwritten by someone else is put back', async () => {
+  const res = await fetch(`${server}/apis/gateway.kgateway.dev/v1alpha1/namespaces/${NS}/backends/openai/status`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ status: { conditions: [{ type: 'Accepted', status: 'False', reason: 'Stale', message: 'written by hand', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' }] } }),
+  });
+  assert.equal(res.status, 200);
+  await eventually(() => find(statusOf('Backend', 'openai'), 'Accepted')?.status === 'True', 5000);
+});
+
 test('a TrafficPolicy the gateway cannot enforce yet is reported on its status, and its route fails closed', async () => {
   api.put(kindPath('TrafficPolicy'), yamlObject(`
 apiVersion: gateway.kgateway.dev/v1alpha1

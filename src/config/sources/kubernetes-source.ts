@@ -26,6 +26,8 @@ export interface KubernetesSourceOptions {
   /** Waits between failed attempts, doubling up to the last value. */
   backoffMs?: readonly [first: number, max: number];
   kinds?: readonly Watched[];
+  /** Called when only an object's status changed: nothing to recompile, but status may need rewriting. */
+  onStatusChange?: () => void;
 }
 
 /** A watch that ended with `410 Gone`: its resourceVersion is too old, so the kind is listed again. */
@@ -143,9 +145,13 @@ export class KubernetesSource {
         const rv = isPlainObject(object.metadata) ? object.metadata.resourceVersion : undefined;
         if (typeof rv === 'string') version = rv;
         if (type === 'BOOKMARK') return;
-        if (type === 'DELETED') items.delete(keyOf(object));
-        else items.set(keyOf(object), withType(object, kind));
-        this.changed();
+        const key = keyOf(object);
+        const before = items.get(key);
+        if (type === 'DELETED') items.delete(key);
+        else items.set(key, withType(object, kind));
+        // A status write (ours or another controller's) changes nothing the gateway reads.
+        if (type === 'DELETED' || before === undefined || !sameExceptStatus(before, object)) this.changed();
+        else if (this.synced) this.options.onStatusChange?.();
       };
       this.watch
         .watch(kind.path, { resourceVersion: from, allowWatchBookmarks: true }, onEvent, (err: unknown) => {
@@ -179,6 +185,15 @@ function keyOf(object: Record<string, unknown>): string {
 /** List items come without apiVersion and kind; the gateway's readers need them. */
 function withType(object: Record<string, unknown>, kind: Watched): KubeObject {
   return { ...object, apiVersion: kind.apiVersion, kind: kind.kind };
+}
+
+/** Equal but for status and the metadata the server maintains on every write. */
+function sameExceptStatus(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const strip = (o: Record<string, unknown>): string => {
+    const meta = isPlainObject(o.metadata) ? { ...o.metadata, resourceVersion: undefined, managedFields: undefined } : undefined;
+    return JSON.stringify({ ...o, apiVersion: undefined, kind: undefined, status: undefined, metadata: meta });
+  };
+  return strip(a) === strip(b);
 }
 
 function isGone(err: unknown): boolean {
