@@ -64,7 +64,7 @@ async function kubernetesRun(): Promise<{ syncMs: number; statusMs: number; patc
   api.put(kindPath('GatewayClass'), { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'kgateway' }, spec: { controllerName: CONTROLLER } });
   for (const doc of loadAll(manifests)) {
     const o = doc as { kind: string };
-    api.put(kindPath(o.kind), o as Record<string, unknown>);
+    api.put(kindPath(o.kind), o);
   }
   const { logger, accessLog } = quiet();
   const gateway = new Gateway({ paths: [], admin: { host: '127.0.0.1', port: 0 }, logger, accessLog, mapPort: () => 0, kubernetes: kubernetesMode(server, logger) });
