@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
+import { compileYaml } from '../../test/support/compile-yaml.js';
 import { test } from 'node:test';
-import { loadAll } from 'js-yaml';
-import { compileConfig } from './compile.js';
 import { formatIssue } from './resources/parse.js';
-import type { KubeObject } from './resources/kube-object.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 // GatewayClass ownership and TrafficPolicy attachment, as a user sees them in status and traffic.
 
 function compile(yaml: string, controllerName?: string): RuntimeConfig {
-  const objects = loadAll(yaml).filter((d) => d !== null).map((d, document) => ({ object: d as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
-  return compileConfig(objects, { gatewayClassName: 'kgateway', version: 1, ...(controllerName === undefined ? {} : { controllerName }) });
+  return compileYaml(yaml, controllerName === undefined ? {} : { controllerName });
 }
 
 const BASE = `apiVersion: gateway.networking.k8s.io/v1

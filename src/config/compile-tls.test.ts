@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
+import { compileYaml } from '../../test/support/compile-yaml.js';
 import { before, test } from 'node:test';
-import { loadAll } from 'js-yaml';
 import { createThrowawayPki, type ThrowawayPki } from '../../test/support/tls.js';
 import { certificateFor } from '../proxy/listeners.js';
-import { compileConfig } from './compile.js';
-import type { KubeObject } from './resources/kube-object.js';
 import type { PortBinding, RuntimeConfig } from './runtime-config.js';
 
 function compile(yaml: string): RuntimeConfig {
-  const objects = loadAll(yaml).filter((d) => d !== null).map((d, document) => ({ object: d as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
-  return compileConfig(objects, { gatewayClassName: 'kgateway', version: 1 });
+  return compileYaml(yaml);
 }
 
 type Cond = { type: string; status: string; reason: string; message: string };

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
+import { compileYaml } from '../../test/support/compile-yaml.js';
 import { test } from 'node:test';
-import { loadAll } from 'js-yaml';
-import { compileConfig } from './compile.js';
-import type { KubeObject } from './resources/kube-object.js';
 import type { CompiledAiBackend, RuntimeConfig } from './runtime-config.js';
 
 function compile(yaml: string, gatewayClassName = 'kgateway'): RuntimeConfig {
-  const objects = loadAll(yaml).filter((d) => d !== null).map((d, document) => ({ object: d as KubeObject, origin: { source: 'file' as const, path: 'x.yaml', document } }));
-  return compileConfig(objects, { gatewayClassName, version: 1 });
+  return compileYaml(yaml, { gatewayClassName });
 }
 
 const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
