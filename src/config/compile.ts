@@ -62,7 +62,7 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
     issues.push(...result.issues);
     if (result.resource !== undefined) loaded.push({ resource: result.resource, source });
     else if (result.issues.some((i) => i.severity === 'error')) {
-      views.push(view(source, invalidStatus(result.issues)));
+      views.push(view(source, invalidStatus(result.issues, source.object)));
       const guard = invalidPolicyGuard(source.object);
       if (guard !== undefined) invalidPolicies.push(guard);
     }
@@ -280,12 +280,14 @@ function gatewayStatus(gateway: GatewayResource, listeners: ListenerState[]): un
   };
 }
 
-function invalidStatus(issues: ConfigIssue[]): unknown {
+function invalidStatus(issues: ConfigIssue[], object: SourcedObject['object']): unknown {
+  const meta = typeof object.metadata === 'object' && object.metadata !== null ? (object.metadata as Record<string, unknown>) : {};
+  const generation = typeof meta.generation === 'number' ? meta.generation : 1;
   const message = issues
     .filter((i) => i.severity === 'error')
     .map((i) => (i.field === '' ? i.message : `${i.field}: ${i.message}`))
     .join('; ');
-  return { conditions: [condition('Accepted', false, 'Invalid', message, 0)] };
+  return { conditions: [condition('Accepted', false, 'Invalid', message, generation)] };
 }
 
 function view(source: SourcedObject, status: unknown): ResourceView {

@@ -122,6 +122,19 @@ spec:
   assert.ok(!JSON.stringify(api.requests).includes('sk-from-secret'), 'no secret value is written to any status');
 });
 
+test('a Backend the API server admits but the gateway cannot serve says why, at its generation', async () => {
+  const aws = { apiVersion: 'gateway.kgateway.dev/v1alpha1', kind: 'Backend', metadata: { name: 'bedrock', namespace: NS }, spec: { type: 'AWS', aws: { region: 'us-east-1' } } };
+  api.put(kindPath('Backend'), aws);
+  api.put(kindPath('Backend'), { ...aws, spec: { ...aws.spec, aws: { region: 'eu-west-1' } } });
+  await eventually(() => find(statusOf('Backend', 'bedrock'), 'Accepted') !== undefined, 5000);
+  const accepted = find(statusOf('Backend', 'bedrock'), 'Accepted');
+  assert.equal(accepted?.status, 'False');
+  assert.equal(accepted?.reason, 'Invalid');
+  assert.match(String(accepted?.message), /spec\.type: backend type AWS is not supported yet/);
+  assert.equal(accepted?.observedGeneration, 2);
+  api.delete(kindPath('Backend'), NS, 'bedrock');
+});
+
 test('a status overwritten by someone else is put back', async () => {
   const res = await fetch(`${server}/apis/gateway.kgateway.dev/v1alpha1/namespaces/${NS}/backends/openai/status`, {
     method: 'PATCH',
