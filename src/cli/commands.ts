@@ -8,7 +8,7 @@ import { DEFAULT_CONTROLLER_NAME } from '../config/compile-routes.js';
 import type { KubernetesMode, KubernetesModeOptions } from '../kubernetes/kubernetes-mode.js';
 import { Gateway } from '../main.js';
 import { startMockProvider } from '../mock-provider/server.js';
-import { createLoggers, type Logger } from '../observability/logger.js';
+import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -38,6 +38,8 @@ export const USAGE = `Usage:
                                   ${DEFAULT_CONTROLLER_NAME})
       --lease NAMESPACE/NAME      the leader-election Lease (default: the pod's namespace,
                                   from POD_NAMESPACE or the service account, /ai-gateway)
+      --publish-service NAMESPACE/NAME  the Service in front of the pods; its addresses are
+                                  written to each Gateway's status.addresses
       --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
                                   needed when the admin address is not loopback
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
@@ -46,26 +48,27 @@ export const USAGE = `Usage:
   ai-gateway validate -f PATH [-f PATH ...]                 check manifests; exit 1 on errors
   ai-gateway mock-provider [--port N] [--host HOST]         run the mock provider alone`;
 
+/** `serve`'s flags; deploy/ runs the CLI with them, and its test parses those args with these. */
+export const SERVE_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS },
+  'gateway-class': { type: 'string', default: 'kgateway' },
+  'max-body-size': { type: 'string', default: '10MiB' },
+  'upstream-timeout': { type: 'string', default: '600s' },
+  'connect-to': { type: 'string', multiple: true },
+  'mock-provider': { type: 'string' },
+  'log-level': { type: 'string', default: 'info' },
+  'state-dir': { type: 'string', default: '.ai-gateway' },
+  kubernetes: { type: 'boolean', default: false },
+  kubeconfig: { type: 'string' },
+  'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
+  lease: { type: 'string' },
+  'publish-service': { type: 'string' },
+  'admin-token': { type: 'string' },
+} as const;
+
 export async function serve(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      filename: { type: 'string', short: 'f', multiple: true },
-      'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS },
-      'gateway-class': { type: 'string', default: 'kgateway' },
-      'max-body-size': { type: 'string', default: '10MiB' },
-      'upstream-timeout': { type: 'string', default: '600s' },
-      'connect-to': { type: 'string', multiple: true },
-      'mock-provider': { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
-      'state-dir': { type: 'string', default: '.ai-gateway' },
-      kubernetes: { type: 'boolean', default: false },
-      kubeconfig: { type: 'string' },
-      'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
-      lease: { type: 'string' },
-      'admin-token': { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: SERVE_OPTIONS });
   const paths = values.filename ?? [];
   if (paths.length === 0 && !values.kubernetes) throw new UsageError('serve needs at least one -f PATH, or --kubernetes');
   if (paths.length > 0 && values.kubernetes) throw new UsageError('serve reads either -f files or --kubernetes, not both');
@@ -83,7 +86,12 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
   }
   const controllerName = values['controller-name'];
   const kubernetes = values.kubernetes
-    ? await kubernetesMode({ path: values.kubeconfig, logger, controllerName, lease: await leaseOf(values.lease, io.env) })
+    ? await kubernetesMode(values.kubeconfig, {
+        logger,
+        controllerName,
+        lease: await leaseOf(values.lease, io.env),
+        ...(values['publish-service'] === undefined ? {} : { publishService: namespacedName('--publish-service', values['publish-service']) }),
+      })
     : undefined;
   const gateway = new Gateway({
     ...(kubernetes === undefined ? {} : { kubernetes }),
@@ -201,12 +209,21 @@ export async function mockProvider(argv: string[], io: CliIo): Promise<number> {
  * in-cluster service account. Loaded on demand: the client library is large, and every other
  * command starts faster without it.
  */
-async function kubernetesMode(options: { path: string | undefined; logger: Logger; controllerName: string; lease: KubernetesModeOptions['lease'] }): Promise<KubernetesMode> {
+async function kubernetesMode(
+  path: string | undefined,
+  options: Pick<KubernetesModeOptions, 'logger' | 'controllerName' | 'lease' | 'publishService'>,
+): Promise<KubernetesMode> {
   const [{ KubeConfig }, { KubernetesMode: Mode }] = await Promise.all([import('@kubernetes/client-node'), import('../kubernetes/kubernetes-mode.js')]);
   const kubeConfig = new KubeConfig();
-  if (options.path === undefined) kubeConfig.loadFromDefault();
-  else kubeConfig.loadFromFile(options.path);
-  return new Mode({ kubeConfig, logger: options.logger, controllerName: options.controllerName, lease: options.lease });
+  if (path === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(path);
+  return new Mode({ kubeConfig, ...options });
+}
+
+function namespacedName(flag: string, value: string): { namespace: string; name: string } {
+  const [namespace, name, extra] = value.split('/');
+  if (namespace === undefined || name === undefined || namespace === '' || name === '' || extra !== undefined) throw new UsageError(`${flag} must be NAMESPACE/NAME, got "${value}"`);
+  return { namespace, name };
 }
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -214,11 +231,7 @@ const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount
 /** The Lease from --lease, else in the pod's namespace; the replica is named by its pod. */
 async function leaseOf(flag: string | undefined, env: CliIo['env']): Promise<KubernetesModeOptions['lease']> {
   const identity = env.POD_NAME ?? hostname();
-  if (flag !== undefined) {
-    const [namespace, name, extra] = flag.split('/');
-    if (namespace === undefined || name === undefined || namespace === '' || name === '' || extra !== undefined) throw new UsageError(`--lease must be NAMESPACE/NAME, got "${flag}"`);
-    return { namespace, name, identity };
-  }
+  if (flag !== undefined) return { ...namespacedName('--lease', flag), identity };
   const namespace = env.POD_NAMESPACE ?? (await readFile(SERVICE_ACCOUNT_NAMESPACE, 'utf8').then((t) => t.trim(), () => 'default'));
   return { namespace, name: 'ai-gateway', identity };
 }

@@ -4,7 +4,8 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Logger } from '../observability/logger.js';
 import { KubeApiClient } from './api-client.js';
 import { LeaderElection } from './leader-election.js';
-import { StatusWriter } from './status-writer.js';
+import { StatusWriter, type GatewayAddress } from './status-writer.js';
+import { isPlainObject } from '../config/resources/field-reader.js';
 
 export interface KubernetesModeOptions {
   kubeConfig: KubeConfig;
@@ -12,6 +13,8 @@ export interface KubernetesModeOptions {
   controllerName: string;
   /** The Lease that elects the one replica writing status, and this replica's name in it. */
   lease: { namespace: string; name: string; identity: string; durationMs?: number; renewEveryMs?: number; retryEveryMs?: number };
+  /** The Service in front of the pods: its load-balancer (or cluster) addresses are each Gateway's. */
+  publishService?: { namespace: string; name: string };
   /** List/watch backoff: first wait and cap. */
   backoffMs?: readonly [first: number, max: number];
 }
@@ -34,7 +37,14 @@ export class KubernetesMode {
       ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
     });
     const client = new KubeApiClient(kubeConfig, `ai-gateway (${lease.identity})`);
-    this.status = new StatusWriter({ client, logger, controllerName: options.controllerName, current: (kind, ns, name) => this.source.get(kind, ns, name) });
+    const published = options.publishService;
+    this.status = new StatusWriter({
+      client,
+      logger,
+      controllerName: options.controllerName,
+      current: (kind, ns, name) => this.source.get(kind, ns, name),
+      ...(published === undefined ? {} : { addresses: () => serviceAddresses(this.source.get('Service', published.namespace, published.name)) }),
+    });
     this.election = new LeaderElection({
       client,
       logger,
@@ -77,4 +87,22 @@ export class KubernetesMode {
     this.status.stop();
     await this.election.stop();
   }
+}
+
+/**
+ * Where clients reach a Service: its load balancer's IPs and hostnames once assigned, else its
+ * cluster IPs; undefined while it does not exist, so no address is claimed.
+ */
+export function serviceAddresses(service: Record<string, unknown> | undefined): GatewayAddress[] | undefined {
+  if (service === undefined) return undefined;
+  const status = isPlainObject(service.status) ? service.status : {};
+  const balancer = isPlainObject(status.loadBalancer) ? status.loadBalancer : {};
+  const ingress = Array.isArray(balancer.ingress) ? balancer.ingress.filter(isPlainObject) : [];
+  const external = ingress.flatMap((i): GatewayAddress[] =>
+    typeof i.ip === 'string' ? [{ type: 'IPAddress', value: i.ip }] : typeof i.hostname === 'string' ? [{ type: 'Hostname', value: i.hostname }] : [],
+  );
+  if (external.length > 0) return external;
+  const spec = isPlainObject(service.spec) ? service.spec : {};
+  const clusterIps = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [spec.clusterIP];
+  return clusterIps.filter((ip): ip is string => typeof ip === 'string' && ip !== '' && ip !== 'None').map((value) => ({ type: 'IPAddress', value }));
 }

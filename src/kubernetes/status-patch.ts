@@ -4,7 +4,7 @@ import type { ResourceView } from '../config/runtime-config.js';
 /** Where each kind's status lives on the API server, and which status fields are ours to write. */
 export const STATUS_KINDS: Readonly<Record<string, { path: string; namespaced: boolean; fields: readonly string[] }>> = {
   GatewayClass: { path: '/apis/gateway.networking.k8s.io/v1/gatewayclasses', namespaced: false, fields: ['conditions'] },
-  Gateway: { path: '/apis/gateway.networking.k8s.io/v1/gateways', namespaced: true, fields: ['conditions', 'listeners'] },
+  Gateway: { path: '/apis/gateway.networking.k8s.io/v1/gateways', namespaced: true, fields: ['addresses', 'conditions', 'listeners'] },
   HTTPRoute: { path: '/apis/gateway.networking.k8s.io/v1/httproutes', namespaced: true, fields: ['parents'] },
   Backend: { path: '/apis/gateway.kgateway.dev/v1alpha1/backends', namespaced: true, fields: ['conditions'] },
   TrafficPolicy: { path: '/apis/gateway.kgateway.dev/v1alpha1/trafficpolicies', namespaced: true, fields: ['ancestors'] },
@@ -43,8 +43,10 @@ export function statusPatch(view: ResourceView, current: Json | undefined, contr
       status[field] = [...others, ...ours];
     } else if (field === 'listeners') {
       status[field] = listOf(desired[field]).map((l) => withTimes(l, listOf(existing[field]).find((e) => e.name === l.name), now));
-    } else {
+    } else if (field === 'conditions') {
       status[field] = stampConditions(listOf(desired[field]), listOf(existing[field]), now);
+    } else {
+      status[field] = desired[field];
     }
   }
   if (Object.keys(status).length === 0) return undefined;

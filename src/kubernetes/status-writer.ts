@@ -6,6 +6,17 @@ import { statusPatch, type StatusPatch } from './status-patch.js';
 
 const PATCHES_IN_FLIGHT = 8;
 
+export interface GatewayAddress {
+  type: 'IPAddress' | 'Hostname';
+  value: string;
+}
+
+function withAddresses(view: ResourceView, addresses: readonly GatewayAddress[] | undefined): ResourceView {
+  if (!isPlainObject(view.status) || Object.keys(view.status).length === 0) return view;
+  const rest = Object.fromEntries(Object.entries(view.status).filter(([field]) => field !== 'addresses'));
+  return { ...view, status: addresses === undefined ? rest : { ...rest, addresses } };
+}
+
 const keyOf = (view: ResourceView): string => `${view.kind}/${view.namespace}/${view.name}`;
 
 function versionOf(object: Record<string, unknown> | undefined): unknown {
@@ -18,6 +29,11 @@ export interface StatusWriterOptions {
   controllerName: string;
   /** The object as last seen from the API server (with its status), or undefined. */
   current: (kind: string, namespace: string, name: string) => Record<string, unknown> | undefined;
+  /**
+   * The addresses to report on every Gateway (from the Service that fronts the pods), or
+   * undefined to leave them out: the sockets' bind addresses mean nothing to a cluster user.
+   */
+  addresses?: () => readonly GatewayAddress[] | undefined;
   /** First wait after a failed round; doubles up to 30 s. */
   retryMs?: number;
 }
@@ -80,8 +96,10 @@ export class StatusWriter {
     this.again = false;
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const pending: { view: ResourceView; patch: StatusPatch; basedOn: unknown }[] = [];
-    for (const view of this.config?.resources ?? []) {
-      if (view.origin.source !== 'kubernetes') continue;
+    const addresses = this.options.addresses?.();
+    for (const compiled of this.config?.resources ?? []) {
+      if (compiled.origin.source !== 'kubernetes') continue;
+      const view = compiled.kind === 'Gateway' ? withAddresses(compiled, addresses) : compiled;
       const current = this.freshest(view);
       const patch = statusPatch(view, current, this.options.controllerName, now);
       if (patch !== undefined) pending.push({ view, patch, basedOn: versionOf(current) });

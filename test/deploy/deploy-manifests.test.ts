@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { celEnv, isCelError, parse as parseCel, plan as planCel, type CelInput, type CelResult } from '@bufbuild/cel';
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { GatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
@@ -20,6 +20,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { SERVE_OPTIONS } from '../../src/cli/commands.js';
 import { parseHostPort } from '../../src/cli/args.js';
 import { LLM_PROVIDERS } from '../../src/config/resources/backend.js';
 import { isPlainObject } from '../../src/config/resources/field-reader.js';
@@ -716,20 +717,6 @@ describe('RBAC', () => {
 // ---------------------------------------------------------------------------------------------
 // The Deployment runs the CLI as it is.
 
-/** `serve`'s options, read from the CLI source, where they are declared inline in parseArgs. */
-function serveOptions(): NonNullable<ParseArgsConfig['options']> {
-  const source = readFileSync(join(ROOT, 'src/cli/commands.ts'), 'utf8');
-  const start = source.indexOf('export async function serve(');
-  const from = source.indexOf('options: {', start);
-  const block = source.slice(from, source.indexOf('\n    },', from));
-  const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const m of block.matchAll(/(?:'([a-z-]+)'|([a-z]+)):\s*\{\s*type:\s*'(string|boolean)'([^}]*)\}/g)) {
-    const name = m[1] ?? m[2] ?? '';
-    const short = /short:\s*'(\w)'/.exec(m[4] ?? '')?.[1];
-    options[name] = { type: m[3] === 'boolean' ? 'boolean' : 'string', multiple: /multiple:\s*true/.test(m[4] ?? ''), ...(short === undefined ? {} : { short }) };
-  }
-  return options;
-}
 
 describe('the Deployment', () => {
   const deployment = only('Deployment');
@@ -743,8 +730,7 @@ describe('the Deployment', () => {
   test('runs `serve --kubernetes` with flags the CLI declares', () => {
     assert.equal(args[0], 'serve');
     assert.ok(args.includes('--kubernetes'));
-    const options = serveOptions();
-    for (const known of ['kubernetes', 'admin-address', 'gateway-class', 'state-dir']) assert.ok(known in options, `--${known} not found in commands.ts`);
+    const options = SERVE_OPTIONS;
     const rest = args.slice(1);
     const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
     assert.equal(values.kubernetes, true);
@@ -756,6 +742,8 @@ describe('the Deployment', () => {
     assert.equal(flagValue(args, '--gateway-class'), nameOf(gatewayClass));
     assert.equal(obj(only('Gateway').spec).gatewayClassName, nameOf(gatewayClass));
     assert.equal(flagValue(args, '--controller-name'), obj(gatewayClass.spec).controllerName);
+    const service = only('Service');
+    assert.equal(flagValue(args, '--publish-service'), `${String(obj(service.metadata).namespace)}/${nameOf(service)}`, 'Gateways report the Service in front of these pods');
     const admin = parseHostPort('--admin-address', flagValue(args, '--admin-address') ?? '');
     assert.equal(admin.port, ports.get('admin'));
     assert.equal(admin.host, '0.0.0.0', 'probes reach the admin API on the pod IP');

@@ -22,7 +22,15 @@ const replicas: Gateway[] = [];
 
 async function startReplica(identity: string): Promise<Gateway> {
   const { logger, accessLog } = createLoggers({ level: 'error', destination: { write: () => true } });
-  const gateway = new Gateway({ paths: [], admin: { host: '127.0.0.1', port: 0 }, logger, accessLog, mapPort: () => 0, drainMs: 100, kubernetes: kubernetesMode(server, logger, { identity }) });
+  const gateway = new Gateway({
+    paths: [],
+    admin: { host: '127.0.0.1', port: 0 },
+    logger,
+    accessLog,
+    mapPort: () => 0,
+    drainMs: 100,
+    kubernetes: kubernetesMode(server, logger, { identity, publishService: { namespace: NS, name: 'ai-gateway' } }),
+  });
   await gateway.start();
   replicas.push(gateway);
   return gateway;
@@ -76,7 +84,7 @@ test('the leader writes Gateway, listener, HTTPRoute, Backend and GatewayClass s
   assert.equal(listener?.name, 'http');
   assert.equal(listener?.attachedRoutes, 1);
   assert.equal(find(listener, 'Programmed')?.status, 'True');
-  assert.equal(gw.addresses, undefined, 'bind addresses such as 0.0.0.0 mean nothing to a cluster user');
+  assert.equal(gw.addresses, undefined, 'no Service yet; bind addresses such as 0.0.0.0 mean nothing to a cluster user');
 
   const parents = statusOf('HTTPRoute', 'openai').parents as Json[];
   assert.equal(parents.length, 2);
@@ -100,6 +108,19 @@ test('a spec change moves observedGeneration; unchanged conditions keep their tr
   const writes = patchesBy('replica-a');
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(patchesBy('replica-a'), writes, 'the watch event of a status write does not cause another write');
+});
+
+test("each Gateway's addresses are its Service's: the cluster IP, then the load balancer's once assigned", async () => {
+  const addresses = (): unknown => statusOf('Gateway', 'ai-gateway').addresses;
+  api.put(kindPath('Service'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ai-gateway', namespace: NS }, spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10', ports: [{ port: 8080 }] } });
+  await eventually(() => JSON.stringify(addresses()) === JSON.stringify([{ type: 'IPAddress', value: '10.96.0.10' }]), 5000);
+  const assigned = await fetch(`${server}/api/v1/namespaces/${NS}/services/ai-gateway/status`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }, { hostname: 'gw.example.com' }] } } }),
+  });
+  assert.equal(assigned.status, 200);
+  await eventually(() => JSON.stringify(addresses()) === JSON.stringify([{ type: 'IPAddress', value: '203.0.113.7' }, { type: 'Hostname', value: 'gw.example.com' }]), 5000);
 });
 
 test('a Backend whose Secret is missing says so, and recovers when the Secret appears', async () => {

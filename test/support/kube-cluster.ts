@@ -27,7 +27,18 @@ export function kubeConfigFor(server: string): KubeConfig {
 }
 
 /** Kubernetes mode with test-sized timings: a 1 s lease, renewed every 200 ms. */
-export function kubernetesMode(server: string, logger: Logger, opts: { identity?: string; controllerName?: string } = {}): KubernetesMode {
+export function kubernetesMode(
+  server: string,
+  logger: Logger,
+  opts: { identity?: string; controllerName?: string; publishService?: KubernetesModeOptions['publishService'] } = {},
+): KubernetesMode {
   const lease: KubernetesModeOptions['lease'] = { namespace: 'kgateway-system', name: 'ai-gateway', identity: opts.identity ?? 'replica-a', durationMs: 1000, renewEveryMs: 200, retryEveryMs: 100 };
-  return new KubernetesMode({ kubeConfig: kubeConfigFor(server), logger, controllerName: opts.controllerName ?? 'ai-gateway.dev/gateway-controller', lease, backoffMs: [20, 200] });
+  return new KubernetesMode({
+    kubeConfig: kubeConfigFor(server),
+    logger,
+    controllerName: opts.controllerName ?? 'ai-gateway.dev/gateway-controller',
+    lease,
+    backoffMs: [20, 200],
+    ...(opts.publishService === undefined ? {} : { publishService: opts.publishService }),
+  });
 }
