@@ -44,6 +44,9 @@ const find = (holder: unknown, type: string): Json | undefined => conditions(hol
 const ourParent = (name: string): Json | undefined => ((statusOf('HTTPRoute', name).parents ?? []) as Json[]).find((p) => p.controllerName === CONTROLLER);
 const patchesBy = (identity: string): number => api.requests.filter((r) => r.method === 'PATCH' && r.userAgent.includes(identity)).length;
 const leaseHolder = (): unknown => ((api.get('/apis/coordination.k8s.io/v1/leases', NS, 'ai-gateway')?.spec ?? {}) as Json).holderIdentity;
+/** A status write by someone else (another controller, or kubectl edit --subresource status). */
+const patchStatus = async (objectPath: string, status: Json): Promise<number> =>
+  (await fetch(`${server}${objectPath}/status`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status }) })).status;
 const post = async (gateway: Gateway, path = '/openai'): Promise<Response> =>
   fetch(`http://127.0.0.1:${gateway.boundPort(8080) ?? 0}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"messages":[]}' });
 
@@ -114,12 +117,7 @@ test("each Gateway's addresses are its Service's: the cluster IP, then the load 
   const addresses = (): unknown => statusOf('Gateway', 'ai-gateway').addresses;
   api.put(kindPath('Service'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ai-gateway', namespace: NS }, spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10', ports: [{ port: 8080 }] } });
   await eventually(() => JSON.stringify(addresses()) === JSON.stringify([{ type: 'IPAddress', value: '10.96.0.10' }]), 5000);
-  const assigned = await fetch(`${server}/api/v1/namespaces/${NS}/services/ai-gateway/status`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/merge-patch+json' },
-    body: JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }, { hostname: 'gw.example.com' }] } } }),
-  });
-  assert.equal(assigned.status, 200);
+  assert.equal(await patchStatus(`/api/v1/namespaces/${NS}/services/ai-gateway`, { loadBalancer: { ingress: [{ ip: '203.0.113.7' }, { hostname: 'gw.example.com' }] } }), 200);
   await eventually(() => JSON.stringify(addresses()) === JSON.stringify([{ type: 'IPAddress', value: '203.0.113.7' }, { type: 'Hostname', value: 'gw.example.com' }]), 5000);
 });
 
@@ -157,12 +155,8 @@ test('a Backend the API server admits but the gateway cannot serve says why, at 
 });
 
 test('a status overwritten by someone else is put back', async () => {
-  const res = await fetch(`${server}/apis/gateway.kgateway.dev/v1alpha1/namespaces/${NS}/backends/openai/status`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/merge-patch+json' },
-    body: JSON.stringify({ status: { conditions: [{ type: 'Accepted', status: 'False', reason: 'Stale', message: 'written by hand', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' }] } }),
-  });
-  assert.equal(res.status, 200);
+  const stale = { type: 'Accepted', status: 'False', reason: 'Stale', message: 'written by hand', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' };
+  assert.equal(await patchStatus(`/apis/gateway.kgateway.dev/v1alpha1/namespaces/${NS}/backends/openai`, { conditions: [stale] }), 200);
   await eventually(() => find(statusOf('Backend', 'openai'), 'Accepted')?.status === 'True', 5000);
 });
 
