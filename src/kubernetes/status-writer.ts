@@ -97,8 +97,11 @@ export class StatusWriter {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const pending: { view: ResourceView; patch: StatusPatch; basedOn: unknown }[] = [];
     const addresses = this.options.addresses?.();
-    for (const compiled of this.config?.resources ?? []) {
-      if (compiled.origin.source !== 'kubernetes') continue;
+    const resources = (this.config?.resources ?? []).filter((r) => r.origin.source === 'kubernetes');
+    // Our answers for resources since deleted are not needed again.
+    const present = new Set(resources.map(keyOf));
+    for (const key of this.written.keys()) if (!present.has(key)) this.written.delete(key);
+    for (const compiled of resources) {
       const view = compiled.kind === 'Gateway' ? withAddresses(compiled, addresses) : compiled;
       const current = this.freshest(view);
       const patch = statusPatch(view, current, this.options.controllerName, now);
