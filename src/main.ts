@@ -1,4 +1,6 @@
+import { networkInterfaces } from 'node:os';
 import type { Dispatcher } from 'undici';
+import { AdminServer } from './admin/admin-server.js';
 import { compileConfig } from './config/compile.js';
 import { formatIssue } from './config/resources/parse.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
@@ -9,7 +11,7 @@ import { AppliedResources } from './config/applied-resources.js';
 import { StateFile } from './config/sources/state-file.js';
 import type { KubernetesMode } from './kubernetes/kubernetes-mode.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { AdminServer } from './observability/admin-server.js';
+import { systemRandom, type Random } from './core/random.js';
 import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './proxy/handle-request.js';
@@ -31,6 +33,8 @@ export interface GatewayOptions {
   /** Where the per-request lines go; with `logger` given and this not, none are written. */
   accessLog?: AccessLog;
   clock?: Clock;
+  /** Randomness for weighted picks, mirror sampling and request ids. */
+  random?: Random;
   dispatcher?: Dispatcher;
   connectTo?: readonly ConnectTo[];
   /** Maps a Gateway listener port to the port to bind (tests bind 0). */
@@ -41,6 +45,8 @@ export interface GatewayOptions {
   stateDir?: string;
   /** Required as `Authorization: Bearer …` on the admin API's config endpoints when set. */
   adminToken?: string;
+  /** Names clients may reach the admin API by, besides its address and `localhost` (behind a proxy, say). */
+  adminAllowedHosts?: readonly string[];
   /** Read resources from the Kubernetes API server instead of files, and write their status back. */
   kubernetes?: KubernetesMode;
 }
@@ -70,6 +76,7 @@ export class Gateway {
     this.logger = loggers.logger;
     const accessLog = options.accessLog ?? loggers.accessLog;
     this.clock = options.clock ?? systemClock;
+    const random = options.random ?? systemRandom;
     this.store = new ResourceStore(this.clock);
     if (options.kubernetes !== undefined) this.metrics.trackKubernetes(options.kubernetes);
     this.config = compileConfig([], { ...this.compileOptions, version: 0 });
@@ -80,6 +87,7 @@ export class Gateway {
       accessLog,
       metrics: this.metrics,
       clock: this.clock,
+      random,
       options: { ...DEFAULT_PROXY_OPTIONS, ...options.proxy },
     };
     this.listeners = new ListenerManager({
@@ -88,10 +96,11 @@ export class Gateway {
       ...(options.mapPort === undefined ? {} : { mapPort: options.mapPort }),
       ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
-    const state = options.stateDir === undefined ? undefined : new StateFile(options.stateDir, this.logger);
-    this.applied = new AppliedResources(this.store, state, () => void this.recompile());
+    const state = options.stateDir === undefined ? undefined : new StateFile(options.stateDir, { logger: this.logger, clock: this.clock, random });
+    this.applied = new AppliedResources(this.store, state, { clock: this.clock, logger: this.logger, onChange: () => void this.recompile() });
     this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onSourceChanged(objects) });
-    this.admin = new AdminServer(options.adminToken, {
+    const adminSecurity = { token: options.adminToken, allowedHosts: options.adminAllowedHosts ?? [], localAddresses };
+    this.admin = new AdminServer(adminSecurity, {
       ready: () => this.started && this.listenersUp && (this.options.kubernetes?.synced ?? true),
       configDump: () => this.configDump(),
       configVersion: () => this.config.version,
@@ -116,9 +125,12 @@ export class Gateway {
     // The admin API comes first, so /readyz can say "not ready" while a source is still syncing.
     if (this.options.admin !== undefined) this.adminPort = (await this.admin.start(this.options.admin.host, this.options.admin.port)).port;
     const kubernetes = this.options.kubernetes;
-    if (kubernetes === undefined) this.store.setSourceObjects(await this.files.load());
     const restored = await this.applied.restore();
     if (restored > 0) this.logger.info({ resources: restored, stateDir: this.options.stateDir }, 'applied resources restored');
+    if (kubernetes === undefined) {
+      this.store.setSourceObjects(await this.files.load());
+      await this.sourceChanged();
+    }
     await this.recompile();
     if (kubernetes !== undefined) {
       void kubernetes.start((objects) => this.onSourceChanged(objects)).then(() => {
@@ -159,6 +171,16 @@ export class Gateway {
   private onSourceChanged(objects: SourcedObject[]): void {
     this.store.setSourceObjects(objects);
     void this.recompile();
+    void this.sourceChanged();
+  }
+
+  /** Applied copies that a newer source version replaced are dropped from the state (the snapshot already leaves them out). */
+  private async sourceChanged(): Promise<void> {
+    try {
+      await this.applied.sourceChanged();
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.message : String(err), stateDir: this.options.stateDir }, 'could not update the state file');
+    }
   }
 
   /** Compiles the store's snapshot and swaps it in at once; requests in flight keep their old snapshot. */
@@ -200,4 +222,9 @@ export class Gateway {
       resources: c.resources,
     };
   }
+}
+
+/** This machine's addresses: what a wildcard-bound admin API is reached by. */
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 }

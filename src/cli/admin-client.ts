@@ -1,5 +1,6 @@
 import { dump } from 'js-yaml';
-import { KIND_GROUPS } from '../config/applied-resources.js';
+import { KINDS } from '../config/resources/kinds.js';
+import { describeOrigin, type Origin } from '../config/resources/kube-object.js';
 import { parseHostPort, UsageError } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -29,30 +30,39 @@ export async function callAdmin(
   }
 }
 
+/** What the CLI says for the admin API's own refusals, where its message would not tell a user what to do. */
+const ADMIN_REFUSALS: Record<string, string> = {
+  admin_token_missing: "401 Unauthorized: this gateway's admin API needs a token (--admin-token or AI_GATEWAY_ADMIN_TOKEN)",
+  admin_token_rejected: '401 Unauthorized: the admin token was rejected',
+};
+
+interface ChangeReply {
+  results?: { kind: string; name: string; action: string; over?: string; restored?: string }[];
+  error?: { message: string; code?: string };
+}
+
 /** kubectl-style lines (`backend/openai created`), or the error; the exit code. */
 export function reportResults(reply: AdminReply | undefined, io: CliIo): number {
   if (reply === undefined) return 1;
-  const body = reply.body as { results?: { kind: string; name: string; action: string }[]; error?: { message: string } };
+  const body = reply.body as ChangeReply;
   if (reply.status !== 200) {
-    io.stderr(`error: ${body.error?.message ?? `admin API answered ${reply.status}`}\n`);
+    const error = body.error;
+    io.stderr(`error: ${ADMIN_REFUSALS[error?.code ?? ''] ?? error?.message ?? `admin API answered ${reply.status}`}\n`);
     return 1;
   }
-  for (const r of body.results ?? []) io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}\n`);
+  for (const r of body.results ?? []) {
+    const note = r.over !== undefined ? ` (over ${r.over} until that version changes)` : r.restored !== undefined ? ` (${r.restored} is in force again)` : '';
+    io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${note}\n`);
+  }
   return 0;
 }
 
 /** `backend`, `backends`, `Backend`, `httproutes`... to the Kind. */
 export function resolveKind(arg: string): string {
   const wanted = arg.toLowerCase();
-  const kind = Object.keys(KIND_GROUPS).find((k) => k.toLowerCase() === wanted || plural(k.toLowerCase()) === wanted);
-  if (kind === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${Object.keys(KIND_GROUPS).join(', ')})`);
-  return kind;
-}
-
-/** The resource's plural as kubectl spells it: gateways, gatewayclasses, trafficpolicies. */
-function plural(kind: string): string {
-  if (kind.endsWith('y')) return `${kind.slice(0, -1)}ies`;
-  return kind.endsWith('s') ? `${kind}es` : `${kind}s`;
+  const info = KINDS.find((k) => k.kind.toLowerCase() === wanted || k.plural === wanted);
+  if (info === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${KINDS.map((k) => k.kind).join(', ')})`);
+  return info.kind;
 }
 
 export function isLoopback(host: string): boolean {
@@ -63,7 +73,7 @@ export interface ResourceItem {
   kind: string;
   namespace: string;
   name: string;
-  origin: { source: string; path?: string };
+  origin: Origin;
   manifest: unknown;
   status: { conditions?: ItemCondition[]; parents?: { conditions: ItemCondition[] }[]; ancestors?: { conditions: ItemCondition[] }[] };
 }
@@ -84,7 +94,7 @@ export function formatResources(items: readonly ResourceItem[], output: string):
     const accepted = conditions.filter((c) => c.type === 'Accepted');
     const state = accepted.length === 0 ? '-' : accepted.every((c) => c.status === 'True') ? 'True' : `False (${accepted.find((c) => c.status !== 'True')?.reason ?? ''})`;
     const row = [i.namespace, i.name, state];
-    if (output === 'wide') row.push(i.origin.source === 'file' ? (i.origin.path ?? 'file') : i.origin.source);
+    if (output === 'wide') row.push(describeOrigin(i.origin));
     return row;
   });
   const header = output === 'wide' ? ['NAMESPACE', 'NAME', 'ACCEPTED', 'ORIGIN'] : ['NAMESPACE', 'NAME', 'ACCEPTED'];

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compileConfig } from '../config/compile.js';
+import { systemClock } from '../core/clock.js';
 import { formatIssue } from '../config/resources/parse.js';
 import { loadManifestPaths } from '../config/sources/file-source.js';
 import { DEFAULT_CONTROLLER_NAME } from '../config/compile-routes.js';
@@ -42,6 +43,9 @@ export const USAGE = `Usage:
                                   written to each Gateway's status.addresses
       --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
                                   needed when the admin address is not loopback
+      --admin-allowed-hosts NAMES names (comma-separated, or the flag repeated) that clients
+                                  and web pages may reach the admin API by, besides its own
+                                  address and localhost
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
   ai-gateway get KIND [NAME] [-n NS] [-o yaml|json|wide]    show loaded resources and their status
   ai-gateway delete -f FILE|- | KIND NAME [-n NS]           delete applied resources
@@ -65,6 +69,7 @@ export const SERVE_OPTIONS = {
   lease: { type: 'string' },
   'publish-service': { type: 'string' },
   'admin-token': { type: 'string' },
+  'admin-allowed-hosts': { type: 'string', multiple: true },
 } as const;
 
 export async function serve(argv: string[], io: CliIo): Promise<number> {
@@ -101,6 +106,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     admin: adminAddress,
     stateDir: values['state-dir'],
     ...(adminToken === undefined ? {} : { adminToken }),
+    adminAllowedHosts: (values['admin-allowed-hosts'] ?? []).flatMap((v) => v.split(',')).map((h) => h.trim()).filter((h) => h !== ''),
     proxy: {
       maxBodyBytes: parseBytes('--max-body-size', values['max-body-size']),
       upstreamTimeoutMs: parseDurationMs('--upstream-timeout', values['upstream-timeout']),
@@ -217,7 +223,7 @@ async function kubernetesMode(
   const kubeConfig = new KubeConfig();
   if (path === undefined) kubeConfig.loadFromDefault();
   else kubeConfig.loadFromFile(path);
-  return new Mode({ kubeConfig, ...options });
+  return new Mode({ kubeConfig, clock: systemClock, ...options });
 }
 
 function namespacedName(flag: string, value: string): { namespace: string; name: string } {

@@ -1,22 +1,12 @@
-import { formatIssue, parseObject } from './resources/parse.js';
+import type { Clock } from '../core/clock.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Logger } from '../observability/logger.js';
+import { kindInfo, resourceStoreKey } from './resources/kinds.js';
 import type { KubeObject, SourcedObject } from './resources/kube-object.js';
+import { formatIssue, parseObject } from './resources/parse.js';
 import type { StateFile } from './sources/state-file.js';
 import { parseManifests, YamlSyntaxError } from './sources/yaml-documents.js';
-import type { ResourceStore } from './store.js';
-
-/** The API group of each kind the gateway reads, to name a resource from `KIND NAME`. */
-export const KIND_GROUPS: Record<string, string> = {
-  GatewayClass: 'gateway.networking.k8s.io',
-  Gateway: 'gateway.networking.k8s.io',
-  HTTPRoute: 'gateway.networking.k8s.io',
-  ReferenceGrant: 'gateway.networking.k8s.io',
-  Backend: 'gateway.kgateway.dev',
-  TrafficPolicy: 'gateway.kgateway.dev',
-  Secret: '',
-  Service: '',
-  Namespace: '',
-  EndpointSlice: 'discovery.k8s.io',
-};
+import { objectKey, type Overlap, type ResourceStore } from './store.js';
 
 export interface ResourceRef {
   kind: string;
@@ -24,69 +14,167 @@ export interface ResourceRef {
   name: string;
 }
 
-/** An admin API answer: HTTP status and JSON body. */
-export interface AdminAnswer {
-  status: number;
-  body: unknown;
+/** What happened to one resource. */
+export interface ChangeOutcome extends ResourceRef {
+  action: 'created' | 'configured' | 'unchanged' | 'deleted';
+  /** Applied over the source's version in this file (or `kubernetes`): in force until that version changes. */
+  over?: string;
+  /** Deleted, and the source's version in this file (or `kubernetes`) is in force again. */
+  restored?: string;
+}
+
+/** A change refused as a whole: nothing was applied or deleted. */
+export interface ChangeRefused {
+  code: Extract<ErrorCode, 'invalid_manifest' | 'invalid_resource' | 'resource_not_found' | 'resource_in_file'>;
+  issues: string[];
+}
+
+export type ChangeResult = { ok: true; results: ChangeOutcome[] } | { ok: false; refused: ChangeRefused };
+
+/** `npx ai-gateway delete KIND NAME -n NS`: what puts the source's version back in force. */
+export function restoreCommand(key: string): string {
+  const [, kind = '', namespace = '', name = ''] = key.split('/');
+  return `npx ai-gateway delete ${kind.toLowerCase()} ${name} -n ${namespace}`;
+}
+
+/** `Kind namespace/name` from a store key. */
+function describeKey(key: string): string {
+  const [, kind = '', namespace = '', name = ''] = key.split('/');
+  return `${kind} ${namespace}/${name}`;
+}
+
+/** A source version's path as messages name it. */
+function describePath(path: string): string {
+  return path === 'kubernetes' ? "the API server's version" : path;
 }
 
 /**
- * `apply` and `delete` against the running gateway. Each change is validated, then saved to the
+ * `apply` and `delete` against the running gateway, and the rule between applied resources and
+ * the source's: whichever was written last wins. Each change is validated, then saved to the
  * state file, and only then put in force, so an acknowledged change survives a crash; changes
  * run one at a time so the file and memory never disagree.
  */
 export class AppliedResources {
   private queue: Promise<unknown> = Promise.resolve();
+  private sourceSeen = false;
 
   constructor(
     private readonly store: ResourceStore,
     private readonly state: StateFile | undefined,
-    private readonly onChange: () => void,
+    private readonly deps: { clock: Clock; logger: Logger; onChange: () => void },
   ) {}
 
-  /** Puts the saved resources back in force at start-up. */
-  async restore(): Promise<number> {
-    const saved = (await this.state?.load()) ?? [];
-    this.store.apply(saved.map((object) => ({ object, origin: { source: 'apply' as const } })));
-    return saved.length;
-  }
-
-  applyText(text: string): Promise<AdminAnswer> {
+  /** Puts the saved resources back in force at start-up; a state file of the earlier format is rewritten in the current one. */
+  restore(): Promise<number> {
     return this.serialized(async () => {
-      const objects = readManifests(text);
-      if ('status' in objects) return objects;
-      const errors = objects.flatMap((o) => parseObject(o).issues.filter((i) => i.severity === 'error').map(formatIssue));
-      if (errors.length > 0) return invalid(422, 'invalid_resource', errors);
-      await this.state?.save(this.store.appliedAfter(objects));
-      const actions = this.store.apply(objects);
-      this.onChange();
-      return { status: 200, body: { results: objects.map((o, i) => ({ ...refOf(o.object), action: actions[i] ?? 'configured' })) } };
+      const saved = (await this.state?.load()) ?? { records: [], earlierFormat: false };
+      const records = new Map(saved.records.map((r) => [objectKey(r.object), r]));
+      if (saved.earlierFormat) await this.state?.save(records.values());
+      this.store.setApplied(records);
+      return records.size;
     });
   }
 
-  /** Deletes applied resources named by manifests (`delete -f`) or by reference (`delete KIND NAME`). */
-  delete(target: string | ResourceRef): Promise<AdminAnswer> {
+  /**
+   * Called after each change of the source (and once it is first read): applied copies whose
+   * source version changed since the apply give way to it, and are removed from the state;
+   * the first time, a warning lists the applied copies still in force over a source's version.
+   */
+  sourceChanged(): Promise<void> {
+    return this.serialized(async () => {
+      const superseded = this.store.superseded();
+      // Records from the earlier format learn which version they replaced: the one the source holds now.
+      const learned = this.store.shadowing().filter((o) => o.record.overrode === 'unknown');
+      if (superseded.length > 0 || learned.length > 0) {
+        const next = new Map(this.store.appliedRecords);
+        for (const o of superseded) next.delete(o.key);
+        for (const o of learned) next.set(o.key, { ...o.record, overrode: o.source });
+        await this.state?.save(next.values());
+        this.store.setApplied(next);
+      }
+      for (const o of superseded) {
+        this.deps.logger.warn(
+          { resource: describeKey(o.key), file: o.source.path, appliedAt: o.record.appliedAt },
+          `${describeKey(o.key)}: ${describePath(o.source.path)} changed after the apply of ${o.record.appliedAt}; its version is in force now and the applied copy is removed`,
+        );
+      }
+      if (!this.sourceSeen) {
+        this.sourceSeen = true;
+        this.warnShadowing(this.store.shadowing());
+      }
+    });
+  }
+
+  applyText(text: string): Promise<ChangeResult> {
+    return this.serialized(async () => {
+      const objects = readManifests(text);
+      if (!Array.isArray(objects)) return { ok: false, refused: objects };
+      const errors = objects.flatMap((o) => parseObject(o).issues.filter((i) => i.severity === 'error').map(formatIssue));
+      if (errors.length > 0) return refuse('invalid_resource', errors);
+      const appliedAt = new Date(this.deps.clock.now()).toISOString();
+      const next = new Map(this.store.appliedRecords);
+      const results = objects.map((o): ChangeOutcome => {
+        const key = objectKey(o.object);
+        const before = this.store.current(key);
+        const source = this.store.sourceVersion(key);
+        next.set(key, { object: o.object, appliedAt, overrode: source ?? 'none' });
+        const action = before === undefined ? 'created' : JSON.stringify(before.object) === JSON.stringify(o.object) ? 'unchanged' : 'configured';
+        return { ...refOf(o.object), action, ...(source === undefined ? {} : { over: source.path }) };
+      });
+      await this.state?.save(next.values());
+      this.store.setApplied(next);
+      this.deps.onChange();
+      return { ok: true, results };
+    });
+  }
+
+  /**
+   * Deletes applied resources named by manifests (`delete -f`) or by reference (`delete KIND
+   * NAME`). Where the source has the resource too, its version is in force again; a resource
+   * only the source has cannot be deleted here.
+   */
+  delete(target: string | ResourceRef): Promise<ChangeResult> {
     return this.serialized(async () => {
       let refs: ResourceRef[];
       if (typeof target === 'string') {
         const objects = readManifests(target);
-        if ('status' in objects) return objects;
+        if (!Array.isArray(objects)) return { ok: false, refused: objects };
         refs = objects.map((o) => refOf(o.object));
       } else refs = [target];
-      const keys = refs.map((r) => `${KIND_GROUPS[r.kind] ?? ''}/${r.kind}/${r.namespace}/${r.name}`);
-      const problems: string[] = [];
+      const keys = refs.map((r) => resourceStoreKey(kindInfo(r.kind)?.group ?? '', r.kind, r.namespace, r.name));
+      const notFound: string[] = [];
+      const inFile: string[] = [];
       keys.forEach((key, i) => {
-        const origin = this.store.originOf(key);
         const r = refs[i] as ResourceRef;
-        if (origin === undefined) problems.push(`${r.kind} ${r.namespace}/${r.name} not found`);
-        else if (origin.source === 'file') problems.push(`${r.kind} ${r.namespace}/${r.name} comes from ${origin.path ?? 'a file'}; remove it there`);
+        if (this.store.appliedRecords.has(key)) return;
+        const source = this.store.sourceVersion(key);
+        if (source === undefined) notFound.push(`${r.kind} ${r.namespace}/${r.name} not found`);
+        else inFile.push(`${r.kind} ${r.namespace}/${r.name} comes from ${source.path}; remove it there`);
       });
-      if (problems.length > 0) return invalid(problems.every((p) => p.endsWith('not found')) ? 404 : 409, 'cannot_delete', problems);
-      await this.state?.save(this.store.appliedWithout(keys));
-      this.store.remove(keys);
-      this.onChange();
-      return { status: 200, body: { results: refs.map((r) => ({ ...r, action: 'deleted' })) } };
+      if (inFile.length > 0) return refuse('resource_in_file', [...inFile, ...notFound]);
+      if (notFound.length > 0) return refuse('resource_not_found', notFound);
+      const next = new Map(this.store.appliedRecords);
+      for (const key of keys) next.delete(key);
+      await this.state?.save(next.values());
+      this.store.setApplied(next);
+      this.deps.onChange();
+      return {
+        ok: true,
+        results: refs.map((r, i) => {
+          const source = this.store.sourceVersion(keys[i] ?? '');
+          return { ...r, action: 'deleted', ...(source === undefined ? {} : { restored: source.path }) };
+        }),
+      };
     });
+  }
+
+  private warnShadowing(shadowing: readonly Overlap[]): void {
+    if (shadowing.length === 0) return;
+    const lines = shadowing.map((o) => `${describeKey(o.key)} over ${describePath(o.source.path)} (applied ${o.record.appliedAt}; to use that version: ${restoreCommand(o.key)})`);
+    this.deps.logger.warn(
+      { resources: shadowing.map((o) => ({ resource: describeKey(o.key), file: o.source.path, appliedAt: o.record.appliedAt, restore: restoreCommand(o.key) })) },
+      `${shadowing.length} applied resource(s) in force over their source's version until it changes: ${lines.join('; ')}`,
+    );
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -96,20 +184,19 @@ export class AppliedResources {
   }
 }
 
-function readManifests(text: string): SourcedObject[] | AdminAnswer {
+function readManifests(text: string): SourcedObject[] | ChangeRefused {
   try {
     return parseManifests(text, { source: 'apply' });
   } catch (err) {
-    return invalid(400, 'invalid_manifest', [err instanceof YamlSyntaxError ? err.message : 'manifests could not be read']);
+    return { code: 'invalid_manifest', issues: [err instanceof YamlSyntaxError ? err.message : 'manifests could not be read'] };
   }
 }
 
-function invalid(status: number, code: string, issues: string[]): AdminAnswer {
-  return { status, body: { error: { message: issues.join('\n'), type: 'invalid_request_error', param: null, code }, issues } };
+function refuse(code: ChangeRefused['code'], issues: string[]): ChangeResult {
+  return { ok: false, refused: { code, issues } };
 }
 
 function refOf(object: KubeObject): ResourceRef {
   const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
   return { kind: String(object.kind), namespace: meta.namespace ?? 'default', name: meta.name ?? '' };
 }
-

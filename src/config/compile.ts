@@ -13,7 +13,8 @@ import type { BackendResource } from './resources/backend.js';
 import type { GatewayResource } from './resources/gateway.js';
 import type { HTTPRouteResource } from './resources/http-route.js';
 import type { SourcedObject } from './resources/kube-object.js';
-import { parseObject, type ConfigIssue, type Resource } from './resources/parse.js';
+import { parseObject, type ConfigIssue } from './resources/parse.js';
+import type { Resource } from './resources/kinds.js';
 import {
   bindingKey,
   type CompiledAiBackend,

@@ -1,4 +1,4 @@
-import { isPlainObject } from './resources/field-reader.js';
+import { isPlainObject } from '../core/json.js';
 import type { KubeObject } from './resources/kube-object.js';
 
 export const REDACTED = '[redacted]';

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import { isPlainObject } from './resources/field-reader.js';
+import { canonicalJson, isPlainObject } from '../core/json.js';
+import { resourceStoreKey } from './resources/kinds.js';
 import type { KubeObject, SourcedObject } from './resources/kube-object.js';
 
 /** `group/Kind/namespace/name`: one resource, whatever its API version. */
@@ -8,65 +10,122 @@ export function objectKey(object: KubeObject): string {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
   const meta = isPlainObject(object.metadata) ? object.metadata : {};
   const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default';
-  return `${group}/${String(object.kind)}/${ns}/${String(meta.name)}`;
+  return resourceStoreKey(group, String(object.kind), ns, String(meta.name));
 }
 
-export type ApplyAction = 'created' | 'configured' | 'unchanged';
+/** One version of a resource in the configured source: where it is, and a hash of what it says. */
+export interface SourceVersion {
+  /** The file's path, or `kubernetes`. */
+  path: string;
+  hash: string;
+}
+
+/** A resource applied at run time, and the source's version it replaced. */
+export interface AppliedRecord {
+  object: KubeObject;
+  /** ISO time of the apply. */
+  appliedAt: string;
+  /**
+   * The source's version when it was applied, or `none` when the source had no such resource.
+   * `unknown` for a record from a state file of the earlier format, which did not say: the
+   * version the source holds when it is first seen is taken to be the one it replaced.
+   */
+  overrode: SourceVersion | 'none' | 'unknown';
+}
+
+const hashes = new WeakMap<KubeObject, string>();
 
 /**
- * The resources in force: those from -f files and those applied at run time. An applied
- * resource replaces a file one with the same key. Each change yields a new snapshot.
+ * A hash of what a resource says: everything but its status and the metadata an API server
+ * maintains, so a status write or a resourceVersion bump is not a new version.
+ */
+export function versionHash(object: KubeObject): string {
+  let hash = hashes.get(object);
+  if (hash === undefined) {
+    const meta = isPlainObject(object.metadata) ? object.metadata : {};
+    const kept = { ...object, status: undefined, metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, annotations: meta.annotations } };
+    hash = createHash('sha256').update(canonicalJson(kept)).digest('hex');
+    hashes.set(object, hash);
+  }
+  return hash;
+}
+
+function versionOf(source: SourcedObject): SourceVersion {
+  return { path: source.origin.source === 'file' ? (source.origin.path ?? 'file') : source.origin.source, hash: versionHash(source.object) };
+}
+
+/**
+ * Whichever was written last wins: an applied copy stays in force over the source's version
+ * of the resource only while that version is the one the apply replaced.
+ */
+function inForce(record: AppliedRecord, source: SourcedObject | undefined): boolean {
+  if (source === undefined || record.overrode === 'unknown') return true;
+  return record.overrode !== 'none' && record.overrode.hash === versionHash(source.object);
+}
+
+/** An applied record next to the source's version of the same resource. */
+export interface Overlap {
+  key: string;
+  record: AppliedRecord;
+  source: SourceVersion;
+}
+
+/**
+ * The resources in force: those of the configured source (-f files or the API server) and those
+ * applied at run time, merged by key. Each change yields a new snapshot.
  */
 export class ResourceStore {
-  private files: SourcedObject[] = [];
-  private readonly applied = new Map<string, SourcedObject>();
+  private source = new Map<string, SourcedObject>();
+  private applied: ReadonlyMap<string, AppliedRecord> = new Map();
   private readonly firstSeen = new Map<string, string>();
 
   constructor(private readonly clock: Clock) {}
 
   /** The objects of the configured source: the -f files, or the Kubernetes API server. */
   setSourceObjects(objects: readonly SourcedObject[]): void {
-    this.files = [...objects];
+    this.source = new Map(objects.map((o) => [objectKey(o.object), o]));
   }
 
-  /** Stores applied resources; says for each whether it was created, configured or unchanged. */
-  apply(objects: readonly SourcedObject[]): ApplyAction[] {
-    return objects.map((o) => {
-      const key = objectKey(o.object);
-      const before = this.applied.get(key) ?? this.files.find((f) => objectKey(f.object) === key);
-      this.applied.set(key, o);
-      if (before === undefined) return 'created';
-      return JSON.stringify(before.object) === JSON.stringify(o.object) ? 'unchanged' : 'configured';
-    });
+  get appliedRecords(): ReadonlyMap<string, AppliedRecord> {
+    return this.applied;
   }
 
-  /** The applied resources as they would be after applying `objects`; nothing changes yet. */
-  appliedAfter(objects: readonly SourcedObject[]): KubeObject[] {
-    const next = new Map(this.applied);
-    for (const o of objects) next.set(objectKey(o.object), o);
-    return [...next.values()].map((o) => o.object);
+  /** Replaces the applied resources; callers persist them first. */
+  setApplied(records: ReadonlyMap<string, AppliedRecord>): void {
+    this.applied = records;
   }
 
-  /** Removes applied resources by key; says for each whether it was there. Resources from files stay. */
-  remove(keys: readonly string[]): boolean[] {
-    return keys.map((k) => this.applied.delete(k));
+  /** The source's version of a resource, if it has one. */
+  sourceVersion(key: string): SourceVersion | undefined {
+    const source = this.source.get(key);
+    return source === undefined ? undefined : versionOf(source);
   }
 
-  /** The applied resources without the given keys; nothing changes yet. */
-  appliedWithout(keys: readonly string[]): KubeObject[] {
-    const drop = new Set(keys);
-    return [...this.applied].filter(([k]) => !drop.has(k)).map(([, o]) => o.object);
+  /** The version of a resource in force: an applied copy, or the source's. */
+  current(key: string): SourcedObject | undefined {
+    const record = this.applied.get(key);
+    const source = this.source.get(key);
+    return record !== undefined && inForce(record, source) ? { object: record.object, origin: { source: 'apply' } } : source;
   }
 
-  /** Where the resource with this key comes from, if it is loaded. */
-  originOf(key: string): SourcedObject['origin'] | undefined {
-    return this.applied.get(key)?.origin ?? this.files.find((f) => objectKey(f.object) === key)?.origin;
+  /** Applied records the source's version has replaced since they were applied. */
+  superseded(): Overlap[] {
+    return this.overlaps().filter((o) => !o.inForce);
+  }
+
+  /** Applied records in force over a version the source still holds. */
+  shadowing(): Overlap[] {
+    return this.overlaps().filter((o) => o.inForce);
   }
 
   snapshot(): SourcedObject[] {
-    const merged = new Map<string, SourcedObject>();
-    for (const o of this.files) merged.set(objectKey(o.object), o);
-    for (const [key, o] of this.applied) merged.set(key, o);
+    const merged = new Map(this.source);
+    for (const [key, record] of this.applied) {
+      const source = this.source.get(key);
+      if (!inForce(record, source)) continue;
+      const overrides = source === undefined ? {} : { overrides: versionOf(source).path };
+      merged.set(key, { object: record.object, origin: { source: 'apply', appliedAt: record.appliedAt, ...overrides } });
+    }
     const now = new Date(this.clock.now()).toISOString();
     return [...merged].map(([key, o]) => {
       let seen = this.firstSeen.get(key);
@@ -75,6 +134,13 @@ export class ResourceStore {
         this.firstSeen.set(key, seen);
       }
       return { ...o, firstSeen: seen };
+    });
+  }
+
+  private overlaps(): (Overlap & { inForce: boolean })[] {
+    return [...this.applied].flatMap(([key, record]) => {
+      const source = this.source.get(key);
+      return source === undefined ? [] : [{ key, record, source: versionOf(source), inForce: inForce(record, source) }];
     });
   }
 }

@@ -16,6 +16,16 @@ export const ERROR_CATALOG = {
   upstream_unreachable: { status: 502, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
+  // The admin API (apply, get, delete, config).
+  invalid_manifest: { status: 400, type: 'invalid_request_error' },
+  invalid_resource: { status: 422, type: 'invalid_request_error' },
+  resource_not_found: { status: 404, type: 'invalid_request_error' },
+  resource_in_file: { status: 409, type: 'invalid_request_error' },
+  unsupported_media_type: { status: 415, type: 'invalid_request_error' },
+  admin_token_missing: { status: 401, type: 'authentication_error' },
+  admin_token_rejected: { status: 401, type: 'authentication_error' },
+  forbidden_host: { status: 403, type: 'permission_error' },
+  forbidden_origin: { status: 403, type: 'permission_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -34,8 +44,12 @@ export class GatewayError extends Error {
   }
 
   /** The OpenAI error shape: `{"error":{"message","type","param","code"}}`. */
+  toObject(): { error: { message: string; type: string; param: null; code: ErrorCode } } {
+    return { error: { message: this.message, type: this.type, param: null, code: this.code } };
+  }
+
   toBody(): string {
-    return JSON.stringify({ error: { message: this.message, type: this.type, param: null, code: this.code } });
+    return JSON.stringify(this.toObject());
   }
 }
 

@@ -1,15 +1,17 @@
+import { isPlainObject } from '../core/json.js';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubernetesSource } from '../config/sources/kubernetes-source.js';
+import { KubernetesSource } from './kubernetes-source.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { KubeApiClient } from './api-client.js';
 import { LeaderElection } from './leader-election.js';
 import { StatusWriter, type GatewayAddress } from './status-writer.js';
-import { isPlainObject } from '../config/resources/field-reader.js';
 
 export interface KubernetesModeOptions {
   kubeConfig: KubeConfig;
   logger: Logger;
+  clock: Clock;
   controllerName: string;
   /** The Lease that elects the one replica writing status, and this replica's name in it. */
   lease: { namespace: string; name: string; identity: string; durationMs?: number; renewEveryMs?: number; retryEveryMs?: number };
@@ -41,6 +43,7 @@ export class KubernetesMode {
     this.status = new StatusWriter({
       client,
       logger,
+      clock: options.clock,
       controllerName: options.controllerName,
       current: (kind, ns, name) => this.source.get(kind, ns, name),
       ...(published === undefined ? {} : { addresses: () => serviceAddresses(this.source.get('Service', published.namespace, published.name)) }),
@@ -48,6 +51,7 @@ export class KubernetesMode {
     this.election = new LeaderElection({
       client,
       logger,
+      clock: options.clock,
       namespace: lease.namespace,
       name: lease.name,
       identity: lease.identity,

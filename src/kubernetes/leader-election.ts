@@ -1,10 +1,12 @@
+import { isPlainObject } from '../core/json.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeApiClient } from './api-client.js';
-import { isPlainObject } from '../config/resources/field-reader.js';
 
 export interface LeaderElectionOptions {
   client: KubeApiClient;
   logger: Logger;
+  clock: Clock;
   namespace: string;
   name: string;
   /** This replica's name in `holderIdentity` (the pod name in a cluster). */
@@ -82,19 +84,19 @@ export class LeaderElection {
     if (this.stopped) return;
     try {
       const held = await this.tryAcquireOrRenew();
-      if (held) this.lastRenewal = Date.now();
+      if (held) this.lastRenewal = this.options.clock.monotonic();
       this.setLeading(held);
     } catch (err) {
       this.options.logger.warn({ err: err instanceof Error ? err.message : String(err), lease: this.leaseName }, 'leader election: lease request failed');
       // A leader that cannot renew steps down before its lease could have expired for the others.
-      if (this.leading && Date.now() - this.lastRenewal > this.durationMs - this.renewMs) this.setLeading(false);
+      if (this.leading && this.options.clock.monotonic() - this.lastRenewal > this.durationMs - this.renewMs) this.setLeading(false);
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.leading ? this.renewMs : this.retryMs);
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
     const { client, identity } = this.options;
-    const now = microTime(new Date());
+    const now = microTime(new Date(this.options.clock.now()));
     const current = await this.read();
     if (current === undefined) {
       const created = await client.request('POST', this.path(), {
@@ -106,11 +108,11 @@ export class LeaderElection {
       return this.accepted(created.status, 'create');
     }
     const version = current.metadata.resourceVersion ?? '';
-    if (this.observed?.version !== version) this.observed = { version, at: Date.now() };
+    if (this.observed?.version !== version) this.observed = { version, at: this.options.clock.monotonic() };
     const holder = current.spec.holderIdentity ?? '';
     const ours = holder === identity;
     const durationMs = (current.spec.leaseDurationSeconds ?? this.durationSeconds) * 1000;
-    if (!ours && holder !== '' && Date.now() < this.observed.at + durationMs) return false;
+    if (!ours && holder !== '' && this.options.clock.monotonic() < this.observed.at + durationMs) return false;
     const updated = await client.request(
       'PUT',
       this.path(this.options.name),

@@ -1,14 +1,6 @@
-import { isPlainObject } from '../config/resources/field-reader.js';
+import { canonicalJson, isPlainObject } from '../core/json.js';
+import { collectionPath, kindInfo } from '../config/resources/kinds.js';
 import type { ResourceView } from '../config/runtime-config.js';
-
-/** Where each kind's status lives on the API server, and which status fields are ours to write. */
-export const STATUS_KINDS: Readonly<Record<string, { path: string; namespaced: boolean; fields: readonly string[] }>> = {
-  GatewayClass: { path: '/apis/gateway.networking.k8s.io/v1/gatewayclasses', namespaced: false, fields: ['conditions'] },
-  Gateway: { path: '/apis/gateway.networking.k8s.io/v1/gateways', namespaced: true, fields: ['addresses', 'conditions', 'listeners'] },
-  HTTPRoute: { path: '/apis/gateway.networking.k8s.io/v1/httproutes', namespaced: true, fields: ['parents'] },
-  Backend: { path: '/apis/gateway.kgateway.dev/v1alpha1/backends', namespaced: true, fields: ['conditions'] },
-  TrafficPolicy: { path: '/apis/gateway.kgateway.dev/v1alpha1/trafficpolicies', namespaced: true, fields: ['ancestors'] },
-};
 
 /** List fields shared with other controllers: entries carrying another controllerName are kept. */
 const SHARED_LISTS = new Set(['parents', 'ancestors']);
@@ -28,13 +20,13 @@ type Json = Record<string, unknown>;
  * write by another controller (the API server answers 409 and the next event retries).
  */
 export function statusPatch(view: ResourceView, current: Json | undefined, controllerName: string, now: string): StatusPatch | undefined {
-  const kind = STATUS_KINDS[view.kind];
-  if (kind === undefined || current === undefined || !isPlainObject(view.status)) return undefined;
+  const info = kindInfo(view.kind);
+  if (info?.status === undefined || current === undefined || !isPlainObject(view.status)) return undefined;
   const desired = view.status;
   const existing = isPlainObject(current.status) ? current.status : {};
   const status: Json = {};
   let shared = false;
-  for (const field of kind.fields) {
+  for (const field of info.status) {
     if (!(field in desired)) continue;
     if (SHARED_LISTS.has(field)) {
       shared = true;
@@ -50,11 +42,9 @@ export function statusPatch(view: ResourceView, current: Json | undefined, contr
     }
   }
   if (Object.keys(status).length === 0) return undefined;
-  if (Object.entries(status).every(([field, value]) => canonical(value) === canonical(existing[field]))) return undefined;
+  if (Object.entries(status).every(([field, value]) => canonicalJson(value) === canonicalJson(existing[field]))) return undefined;
   const meta = isPlainObject(current.metadata) ? current.metadata : {};
-  const path = kind.namespaced
-    ? `${kind.path.replace(/\/[^/]+$/, '')}/namespaces/${encodeURIComponent(view.namespace)}/${kind.path.split('/').at(-1) ?? ''}/${encodeURIComponent(view.name)}/status`
-    : `${kind.path}/${encodeURIComponent(view.name)}/status`;
+  const path = `${collectionPath(info, view.namespace)}/${encodeURIComponent(view.name)}/status`;
   const version = typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined;
   return { path, body: shared && version !== undefined ? { metadata: { resourceVersion: version }, status } : { status } };
 }
@@ -74,17 +64,10 @@ function stampConditions(desired: Json[], existing: Json[], now: string): Json[]
 }
 
 function sameEntry(a: Json, b: Json): boolean {
-  const ref = (e: Json): string => canonical(e.parentRef ?? e.ancestorRef);
+  const ref = (e: Json): string => canonicalJson(e.parentRef ?? e.ancestorRef);
   return a.controllerName === b.controllerName && ref(a) === ref(b);
 }
 
 function listOf(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter(isPlainObject) : [];
-}
-
-/** JSON with sorted keys, so equal statuses compare equal whatever order the server keeps. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
 }

@@ -1,6 +1,8 @@
+import { isPlainObject } from '../core/json.js';
 import type { ResourceView, RuntimeConfig } from '../config/runtime-config.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
-import { isPlainObject } from '../config/resources/field-reader.js';
+
 import type { KubeApiClient } from './api-client.js';
 import { statusPatch, type StatusPatch } from './status-patch.js';
 
@@ -26,6 +28,7 @@ function versionOf(object: Record<string, unknown> | undefined): unknown {
 export interface StatusWriterOptions {
   client: KubeApiClient;
   logger: Logger;
+  clock: Clock;
   controllerName: string;
   /** The object as last seen from the API server (with its status), or undefined. */
   current: (kind: string, namespace: string, name: string) => Record<string, unknown> | undefined;
@@ -94,7 +97,7 @@ export class StatusWriter {
   private async round(): Promise<void> {
     this.running = true;
     this.again = false;
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = new Date(this.options.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const pending: { view: ResourceView; patch: StatusPatch; basedOn: unknown }[] = [];
     const addresses = this.options.addresses?.();
     const resources = (this.config?.resources ?? []).filter((r) => r.origin.source === 'kubernetes');

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledListener, CompiledRule, PortBinding, WeightedTarget } from '../config/runtime-config.js';
 import { asGatewayError, GatewayError } from '../core/errors.js';
+import type { Random } from '../core/random.js';
 import { hostnameMatches } from '../routing/hostnames.js';
 import { hostWithoutPort, type RequestView } from '../routing/request-view.js';
 import { proxyToAiBackend } from './ai-proxy.js';
 import { logAccess } from './access-log.js';
 import type { ProxyDeps, RequestContext } from './request-context.js';
-import { sendError } from './respond.js';
+import { sendError } from '../core/http.js';
 import { proxyToPool } from './pool-proxy.js';
 import { responseModifiers } from './filters.js';
 import { redirectLocation } from '../routing/filters.js';
@@ -31,7 +31,7 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
       headers: req.headers,
     };
     const ctx: RequestContext = {
-      id: randomUUID(),
+      id: deps.random.id(),
       req,
       res,
       view,
@@ -75,7 +75,7 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
     ctx.record.route = rule.routeRef;
     const ruleRedirect = rule.filters.find((f) => f.type === 'RequestRedirect');
     if (ruleRedirect !== undefined) return redirect(ctx, ruleRedirect, binding.port, matched.pathMatch);
-    const target = pickTarget(rule);
+    const target = pickTarget(rule, deps.random);
     ctx.record.backend = target.target.ref;
     // A backendRef may redirect too (Gateway API backendRef filters); then its target is never called.
     const refRedirect = target.filters.find((f) => f.type === 'RequestRedirect');
@@ -114,11 +114,11 @@ function selectListener(binding: PortBinding, host: string): CompiledListener | 
 const NO_BACKENDS = new GatewayError('no_backends', 'the matched route rule has no usable backendRefs');
 
 /** Weighted choice among backendRefs; weight 0 never gets traffic, and no weight at all is a 500. */
-function pickTarget(rule: CompiledRule): WeightedTarget & { target: { ref: string } } {
+function pickTarget(rule: CompiledRule, random: Random): WeightedTarget & { target: { ref: string } } {
   const only = rule.targets.length === 1 ? rule.targets[0] : undefined;
   if (only !== undefined && only.weight > 0) return only;
   if (rule.totalWeight <= 0) throw NO_BACKENDS;
-  let point = Math.random() * rule.totalWeight;
+  let point = random.next() * rule.totalWeight;
   for (const t of rule.targets) {
     point -= t.weight;
     if (point < 0) return t;

@@ -13,7 +13,7 @@ export function sendMirrors(
   request: { method: Dispatcher.HttpMethod; path: string; headers: OutgoingHeaders; body: Buffer | null },
 ): void {
   for (const mirror of mirrors) {
-    if (mirror.fraction < 1 && Math.random() >= mirror.fraction) continue;
+    if (mirror.fraction < 1 && ctx.deps.random.next() >= mirror.fraction) continue;
     const { origins, state } = mirror.target;
     const origin = origins[state.next++ % Math.max(origins.length, 1)];
     if (origin === undefined) continue;

@@ -3,7 +3,7 @@ import type { PathMatch, RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledHttpPool, CompiledMirror } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
 import { rewritePath } from '../routing/url-rewrite.js';
-import { readBody } from './body.js';
+import { readBody } from '../core/http.js';
 import { applyRequestHeaderFilters } from './filters.js';
 import { forward } from './forward.js';
 import { forwardableHeaders } from './headers.js';

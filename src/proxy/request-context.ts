@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
+import type { Random } from '../core/random.js';
 import type { AccessLog, Logger } from '../observability/logger.js';
 import type { HeaderModifier } from '../config/resources/http-route.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -24,6 +25,7 @@ export interface ProxyDeps {
   accessLog: AccessLog;
   metrics: GatewayMetrics;
   clock: Clock;
+  random: Random;
   options: ProxyOptions;
 }
 

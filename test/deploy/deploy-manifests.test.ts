@@ -1,3 +1,4 @@
+import { isPlainObject } from '../../src/core/json.js';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,9 +24,9 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { SERVE_OPTIONS } from '../../src/cli/commands.js';
 import { parseHostPort } from '../../src/cli/args.js';
 import { LLM_PROVIDERS } from '../../src/config/resources/backend.js';
-import { isPlainObject } from '../../src/config/resources/field-reader.js';
+
 import { parseObject } from '../../src/config/resources/parse.js';
-import { WATCHED_KINDS } from '../../src/config/sources/kubernetes-source.js';
+import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';
 import { aiBackend, staticBackend } from '../support/manifests.js';
 import { seedManifest } from '../support/seed.js';
 
@@ -716,7 +717,6 @@ describe('RBAC', () => {
 
 // ---------------------------------------------------------------------------------------------
 // The Deployment runs the CLI as it is.
-
 
 describe('the Deployment', () => {
   const deployment = only('Deployment');

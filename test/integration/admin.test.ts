@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { adminPost } from '../support/admin-api.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
 import { GATEWAY } from '../support/manifests.js';
 import { seedManifest } from '../support/seed.js';
@@ -46,7 +47,7 @@ test('healthz and readyz answer 200 once listeners are up', async () => {
 test('/config/version moves with every change', async () => {
   const version = async (): Promise<number> => ((await (await fetch(`${gw.admin}/config/version`)).json()) as { version: number }).version;
   const before = await version();
-  await fetch(`${gw.admin}/apply`, { method: 'POST', body: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n' });
+  await adminPost(gw.admin, '/apply', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n');
   assert.equal(await version(), before + 1);
 });
 
@@ -86,16 +87,17 @@ test('no secret reaches logs, error bodies, metrics or /config', async () => {
 });
 
 test('apply takes effect at once and is all or nothing', async () => {
-  const applied = await fetch(`${gw.admin}/apply`, { method: 'POST', body: seedManifest('inline-backend.yaml', { TOKEN: 'applied-token' }).replace('kind: Inline', 'kind: Inline\n            # applied') });
+  const applied = await adminPost(gw.admin, '/apply', seedManifest('inline-backend.yaml', { TOKEN: 'applied-token' }).replace('kind: Inline', 'kind: Inline\n            # applied'));
   assert.equal(applied.status, 200);
-  assert.deepEqual(((await applied.json()) as { results: unknown[] }).results, [{ kind: 'Backend', namespace: 'kgateway-system', name: 'openai', action: 'created' }]);
-  const bad = await fetch(`${gw.admin}/apply`, {
-    method: 'POST',
-    body: `${seedManifest('secret.yaml', { OPENAI_API_KEY: 'k' })}---\napiVersion: gateway.kgateway.dev/v1alpha1\nkind: Backend\nmetadata: {name: x, namespace: kgateway-system}\nspec: {type: AI}\n`,
-  });
+  assert.deepEqual(applied.body.results, [{ kind: 'Backend', namespace: 'kgateway-system', name: 'openai', action: 'created' }]);
+  const bad = await adminPost(
+    gw.admin,
+    '/apply',
+    `${seedManifest('secret.yaml', { OPENAI_API_KEY: 'k' })}---\napiVersion: gateway.kgateway.dev/v1alpha1\nkind: Backend\nmetadata: {name: x, namespace: kgateway-system}\nspec: {type: AI}\n`,
+  );
   assert.equal(bad.status, 422);
-  const body = (await bad.json()) as { error: { message: string } };
-  assert.match(body.error.message, /Backend kgateway-system\/x: spec\.ai: ai backend must be specified when type is 'ai'/);
+  assert.equal(bad.body.error?.code, 'invalid_resource');
+  assert.match(bad.body.error?.message ?? '', /Backend kgateway-system\/x: spec\.ai: ai backend must be specified when type is 'ai'/);
   const config = (await (await fetch(`${gw.admin}/config`)).json()) as { resources: { kind: string; name: string; origin: { source: string } }[] };
   assert.ok(config.resources.some((r) => r.kind === 'Backend' && r.name === 'openai' && r.origin.source === 'apply'));
   assert.ok(!config.resources.some((r) => r.kind === 'Backend' && r.name === 'x'), 'nothing of the failed apply was stored');

@@ -9,7 +9,7 @@ import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../sup
 import { eventually, freePort } from '../support/gateway-harness.js';
 import { seedCurl, seedManifest } from '../support/seed.js';
 import { FakeKubeApi } from '../support/fake-kube-api.js';
-import { WATCHED_KINDS } from '../../src/config/sources/kubernetes-source.js';
+import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';
 import { load } from 'js-yaml';
 import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { adminPost } from '../support/admin-api.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { GATEWAY } from '../support/manifests.js';
 import { seedManifest } from '../support/seed.js';
@@ -19,16 +20,12 @@ after(() => fake.close());
 const backend = (port: number): string =>
   seedManifest('inline-backend.yaml', { TOKEN: 'sk-applied-secret' }).replace('      provider:', `      hostOverride: {host: 127.0.0.1, port: ${port}}\n      provider:`);
 
-async function post(admin: string, path: string, body: string, token?: string): Promise<{ status: number; body: { results?: unknown[]; error?: { message: string; code: string } } }> {
-  const res = await fetch(`${admin}${path}`, { method: 'POST', body, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
-  return { status: res.status, body: (await res.json()) as { results?: unknown[]; error?: { message: string; code: string } } };
-}
 
 describe('durable state', () => {
   test('applied resources survive a restart; the file is 0600 and replaced atomically', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
     const first = await startGateway({ files: { 'gateway.yaml': GATEWAY }, stateDir });
-    const applied = await post(first.admin, '/apply', `${backend(fake.port)}---\n${seedManifest('httproute.yaml')}`);
+    const applied = await adminPost(first.admin, '/apply', `${backend(fake.port)}---\n${seedManifest('httproute.yaml')}`);
     assert.equal(applied.status, 200);
     assert.equal(((await stat(join(stateDir, 'applied.json'))).mode & 0o777).toString(8), '600');
     assert.deepEqual((await readdir(stateDir)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
@@ -52,7 +49,7 @@ describe('durable state', () => {
     const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY }, stateDir });
     try {
       const bad = `${backend(fake.port)}---\napiVersion: gateway.kgateway.dev/v1alpha1\nkind: Backend\nmetadata: {name: broken, namespace: kgateway-system}\nspec: {type: AI}\n`;
-      assert.equal((await post(gw.admin, '/apply', bad)).status, 422);
+      assert.equal((await adminPost(gw.admin, '/apply', bad)).status, 422);
       const got = (await (await fetch(`${gw.admin}/resources/Backend`)).json()) as { items: unknown[] };
       assert.deepEqual(got.items, []);
       await assert.rejects(stat(join(stateDir, 'applied.json')), 'no state was written');
@@ -81,13 +78,13 @@ describe('delete', () => {
   test('applied resources can be deleted; resources from files cannot', async () => {
     const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY } });
     try {
-      await post(gw.admin, '/apply', backend(fake.port));
+      await adminPost(gw.admin, '/apply', backend(fake.port));
       const del = await fetch(`${gw.admin}/resources/Backend/kgateway-system/openai`, { method: 'DELETE' });
       assert.equal(del.status, 200);
       assert.deepEqual(((await (await fetch(`${gw.admin}/resources/Backend`)).json()) as { items: unknown[] }).items, []);
       const again = await fetch(`${gw.admin}/resources/Backend/kgateway-system/openai`, { method: 'DELETE' });
       assert.equal(again.status, 404);
-      const fromFile = await post(gw.admin, '/delete', GATEWAY);
+      const fromFile = await adminPost(gw.admin, '/delete', GATEWAY);
       assert.equal(fromFile.status, 409);
       assert.match(fromFile.body.error?.message ?? '', /Gateway kgateway-system\/ai-gateway comes from .*gateway\.yaml; remove it there/);
     } finally {
@@ -108,9 +105,9 @@ spec:
   ai: {promptGuard: {request: {customResponse: {message: blocked}, regex: {action: REJECT, builtins: [CREDIT_CARD]}}}}
 `;
     try {
-      await post(gw.admin, '/apply', `${backend(fake.port)}---\n${seedManifest('httproute.yaml')}`);
+      await adminPost(gw.admin, '/apply', `${backend(fake.port)}---\n${seedManifest('httproute.yaml')}`);
       assert.equal((await chat()).status, 200);
-      assert.equal((await post(gw.admin, '/apply', policy)).status, 200);
+      assert.equal((await adminPost(gw.admin, '/apply', policy)).status, 200);
       const closed = await chat();
       assert.equal(closed.status, 500);
       assert.match(((await closed.json()) as { error: { message: string } }).error.message, /TrafficPolicy kgateway-system\/guard \(spec\.ai\)/);
@@ -131,9 +128,9 @@ describe('admin token', () => {
       assert.equal((await fetch(`${gw.admin}/healthz`)).status, 200);
       assert.equal((await fetch(`${gw.admin}/metrics`)).status, 200);
       assert.equal((await fetch(`${gw.admin}/config`)).status, 401);
-      assert.equal((await post(gw.admin, '/apply', backend(fake.port))).status, 401);
-      assert.equal((await post(gw.admin, '/apply', backend(fake.port), 'wrong')).status, 401);
-      assert.equal((await post(gw.admin, '/apply', backend(fake.port), 'admin-s3cret')).status, 200);
+      assert.equal((await adminPost(gw.admin, '/apply', backend(fake.port))).status, 401);
+      assert.equal((await adminPost(gw.admin, '/apply', backend(fake.port), 'wrong')).status, 401);
+      assert.equal((await adminPost(gw.admin, '/apply', backend(fake.port), 'admin-s3cret')).status, 200);
       assert.ok(!gw.logs.join('\n').includes('admin-s3cret'));
     } finally {
       await gw.stop();

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { KubeApiClient } from '../../src/kubernetes/api-client.js';
 import { LeaderElection } from '../../src/kubernetes/leader-election.js';
 import { createLoggers } from '../../src/observability/logger.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { FakeKubeApi } from '../support/fake-kube-api.js';
 import { eventually } from '../support/gateway-harness.js';
 import { fakeCluster, kubeConfigFor } from '../support/kube-cluster.js';
@@ -30,6 +31,7 @@ function elector(identity: string, name: string, transitions: string[] = []): Le
   const e = new LeaderElection({
     client: new KubeApiClient(kubeConfigFor(server), identity),
     logger,
+    clock: systemClock,
     namespace: 'kgateway-system',
     name,
     identity,

@@ -1,8 +1,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { WATCHED_KINDS } from '../../src/config/sources/kubernetes-source.js';
+import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';
 import { KubernetesMode, type KubernetesModeOptions } from '../../src/kubernetes/kubernetes-mode.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { systemClock } from '../../src/core/clock.js';
 import { FakeKubeApi } from './fake-kube-api.js';
 
 /** The collection path of a watched kind, e.g. `/apis/gateway.networking.k8s.io/v1/httproutes`. */
@@ -36,6 +37,7 @@ export function kubernetesMode(
   return new KubernetesMode({
     kubeConfig: kubeConfigFor(server),
     logger,
+    clock: systemClock,
     controllerName: opts.controllerName ?? 'ai-gateway.dev/gateway-controller',
     lease,
     backoffMs: [20, 200],

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../../core/json.js';
+
 /**
  * Reads an untrusted object field by field, collecting errors that carry the field path
  * (`spec.rules[0].backendRefs[1].weight`). Values are never echoed into messages unless the
@@ -148,8 +150,4 @@ export class FieldReader {
   unknownFields(known: readonly string[]): string[] {
     return Object.keys(this.value).filter((k) => !known.includes(k));
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

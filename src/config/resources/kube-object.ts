@@ -6,11 +6,15 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** Where a resource came from: a file path (with the document index) or `apply`. */
+/** Where a resource came from: a file path (with the document index), the API server, or `apply`. */
 export interface Origin {
   source: 'file' | 'apply' | 'kubernetes';
   path?: string;
   document?: number;
+  /** An applied resource: when it was applied. */
+  appliedAt?: string;
+  /** An applied resource in force over a source's version: that version's file path, or `kubernetes`. */
+  overrides?: string;
 }
 
 export interface SourcedObject {
@@ -38,6 +42,7 @@ export function resourceKey(kind: string, namespace: string, name: string): stri
 }
 
 export function describeOrigin(origin: Origin): string {
+  if (origin.source === 'apply' && origin.overrides !== undefined) return `apply (over ${origin.overrides})`;
   if (origin.source !== 'file') return origin.source;
   return origin.document === undefined ? (origin.path ?? 'file') : `${origin.path ?? 'file'}#${origin.document + 1}`;
 }

@@ -1,28 +1,7 @@
-import { readBackend, type BackendResource } from './backend.js';
-import { FieldReader, isPlainObject, type FieldError } from './field-reader.js';
-import { readGateway, type GatewayResource } from './gateway.js';
-import { readGatewayClass, type GatewayClassResource } from './gateway-class.js';
-import { readTrafficPolicy, type TrafficPolicyResource } from './traffic-policy.js';
-import { readHttpRoute, type HTTPRouteResource } from './http-route.js';
+import { FieldReader, type FieldError } from './field-reader.js';
+import { isPlainObject } from '../../core/json.js';
 import { describeOrigin, type Origin, type SourcedObject } from './kube-object.js';
-import { readEndpointSlice, type EndpointSliceResource } from './endpoint-slice.js';
-import { readNamespace, type NamespaceResource } from './namespace.js';
-import { readReferenceGrant, type ReferenceGrantResource } from './reference-grant.js';
-import { readSecret, type SecretResource } from './secret.js';
-import { readService, type ServiceResource } from './service.js';
-
-export type Resource =
-  | GatewayClassResource
-  | GatewayResource
-  | HTTPRouteResource
-  | BackendResource
-  | SecretResource
-  | ServiceResource
-  | EndpointSliceResource
-  | NamespaceResource
-  | ReferenceGrantResource
-  | TrafficPolicyResource;
-export type ResourceKind = Resource['kind'];
+import { KINDS, type KindInfo, type Resource } from './kinds.js';
 
 /** A problem with one resource, naming where it came from, the resource and the field. */
 export interface ConfigIssue {
@@ -40,21 +19,7 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${describeOrigin(issue.origin)}: ${issue.kind} ${issue.namespace}/${issue.name}: ${field}${issue.message}`;
 }
 
-type Reader = (root: FieldReader) => Resource | undefined;
-
-/** The kinds read, by `group/kind`, with the API versions accepted for each. */
-const READERS: Record<string, { versions: readonly string[]; read: Reader }> = {
-  'gateway.networking.k8s.io/GatewayClass': { versions: ['v1', 'v1beta1'], read: readGatewayClass },
-  'gateway.networking.k8s.io/Gateway': { versions: ['v1', 'v1beta1'], read: readGateway },
-  'gateway.networking.k8s.io/HTTPRoute': { versions: ['v1', 'v1beta1'], read: readHttpRoute },
-  'gateway.kgateway.dev/Backend': { versions: ['v1alpha1'], read: readBackend },
-  'gateway.kgateway.dev/TrafficPolicy': { versions: ['v1alpha1'], read: readTrafficPolicy },
-  '/Secret': { versions: ['v1'], read: readSecret },
-  '/Service': { versions: ['v1'], read: readService },
-  '/Namespace': { versions: ['v1'], read: readNamespace },
-  'discovery.k8s.io/EndpointSlice': { versions: ['v1'], read: readEndpointSlice },
-  'gateway.networking.k8s.io/ReferenceGrant': { versions: ['v1', 'v1beta1'], read: readReferenceGrant },
-};
+const BY_GROUP_KIND = new Map<string, KindInfo>(KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
 
 export interface ParseResult {
   resource: Resource | undefined;
@@ -79,7 +44,7 @@ export function parseObject({ object, origin }: SourcedObject): ParseResult {
     return { resource: undefined, issues: [issue('error', { field: kind === '' ? 'kind' : 'apiVersion', message: 'is required' })] };
   }
   const [group, version] = splitApiVersion(object.apiVersion);
-  const reader = READERS[`${group}/${kind}`];
+  const reader = BY_GROUP_KIND.get(`${group}/${kind}`);
   if (reader === undefined) {
     return { resource: undefined, issues: [issue('warning', { field: '', message: `${object.apiVersion} ${kind} is not read by ai-gateway; ignored` })] };
   }

@@ -1,5 +1,6 @@
+import { isPlainObject } from '../../core/json.js';
 import { loadAll, YAMLException } from 'js-yaml';
-import { isPlainObject } from '../resources/field-reader.js';
+
 import type { Origin, SourcedObject } from '../resources/kube-object.js';
 
 /** A file (or applied text) that is not valid YAML: nothing from it is used. */

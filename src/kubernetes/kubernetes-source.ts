@@ -1,22 +1,12 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { KubeApiClient } from '../../kubernetes/api-client.js';
-import type { Logger } from '../../observability/logger.js';
-import { isPlainObject } from '../resources/field-reader.js';
-import type { KubeObject, SourcedObject } from '../resources/kube-object.js';
+import { apiVersionOf, collectionPath, kindInfo, KINDS } from '../config/resources/kinds.js';
+import type { KubeObject, SourcedObject } from '../config/resources/kube-object.js';
+import { isPlainObject } from '../core/json.js';
+import type { Logger } from '../observability/logger.js';
+import { KubeApiClient } from './api-client.js';
 
-/** What is listed and watched, cluster-wide: every kind the gateway reads. */
-export const WATCHED_KINDS = [
-  { kind: 'GatewayClass', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/gatewayclasses', namespaced: false },
-  { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/gateways' },
-  { kind: 'HTTPRoute', apiVersion: 'gateway.networking.k8s.io/v1', path: '/apis/gateway.networking.k8s.io/v1/httproutes' },
-  { kind: 'ReferenceGrant', apiVersion: 'gateway.networking.k8s.io/v1beta1', path: '/apis/gateway.networking.k8s.io/v1beta1/referencegrants' },
-  { kind: 'Backend', apiVersion: 'gateway.kgateway.dev/v1alpha1', path: '/apis/gateway.kgateway.dev/v1alpha1/backends' },
-  { kind: 'TrafficPolicy', apiVersion: 'gateway.kgateway.dev/v1alpha1', path: '/apis/gateway.kgateway.dev/v1alpha1/trafficpolicies' },
-  { kind: 'Secret', apiVersion: 'v1', path: '/api/v1/secrets' },
-  { kind: 'Service', apiVersion: 'v1', path: '/api/v1/services' },
-  { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces', namespaced: false },
-  { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', path: '/apis/discovery.k8s.io/v1/endpointslices' },
-] as const;
+/** What is listed and watched, cluster-wide: every kind the gateway reads, at its first version. */
+export const WATCHED_KINDS = KINDS.map((info) => ({ kind: info.kind, apiVersion: apiVersionOf(info), path: collectionPath(info), namespaced: info.namespaced }));
 
 type Watched = (typeof WATCHED_KINDS)[number];
 
@@ -57,7 +47,7 @@ export class KubernetesSource {
 
   /** One object as last seen (with its status); the namespace is ignored for cluster-scoped kinds. */
   get(kind: string, namespace: string, name: string): KubeObject | undefined {
-    const clusterScoped = WATCHED_KINDS.some((k) => k.kind === kind && 'namespaced' in k);
+    const clusterScoped = kindInfo(kind)?.namespaced === false;
     return this.objects.get(kind)?.get(`${clusterScoped ? '' : namespace}/${name}`);
   }
 
