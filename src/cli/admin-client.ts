@@ -2,7 +2,7 @@ import { dump } from 'js-yaml';
 import { KINDS } from '../config/resources/kinds.js';
 import { describeOrigin, type Origin } from '../config/resources/kube-object.js';
 import { parseHostPort, UsageError } from './args.js';
-import type { CliIo } from './io.js';
+import { adminTokenOf, type CliIo } from './io.js';
 
 export interface AdminReply {
   status: number;
@@ -18,7 +18,7 @@ export async function callAdmin(
   body?: string,
 ): Promise<AdminReply | undefined> {
   const admin = parseHostPort('--admin-address', values['admin-address']);
-  const token = values['admin-token'] ?? io.env.AI_GATEWAY_ADMIN_TOKEN;
+  const token = adminTokenOf(values['admin-token'], io.env);
   const headers: Record<string, string> = { 'content-type': 'application/yaml' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   try {

@@ -12,7 +12,7 @@ import { startMockProvider } from '../mock-provider/server.js';
 import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
-import type { CliIo } from './io.js';
+import { adminTokenOf, type CliIo } from './io.js';
 import { callAdmin, formatResources, isLoopback, reportResults, resolveKind, type ResourceItem } from './admin-client.js';
 
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:19000';
@@ -78,7 +78,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
   if (paths.length === 0 && !values.kubernetes) throw new UsageError('serve needs at least one -f PATH, or --kubernetes');
   if (paths.length > 0 && values.kubernetes) throw new UsageError('serve reads either -f files or --kubernetes, not both');
   const adminAddress = parseHostPort('--admin-address', values['admin-address']);
-  const adminToken = values['admin-token'] ?? io.env.AI_GATEWAY_ADMIN_TOKEN;
+  const adminToken = adminTokenOf(values['admin-token'], io.env);
   if (adminToken === undefined && !isLoopback(adminAddress.host)) {
     throw new UsageError(`the admin API on ${adminAddress.host} is reachable from other hosts; set --admin-token or AI_GATEWAY_ADMIN_TOKEN`);
   }

@@ -7,3 +7,9 @@ export interface CliIo {
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal: Promise<void>;
 }
+
+/** The admin token from the flag, else AI_GATEWAY_ADMIN_TOKEN; an empty value is no token. */
+export function adminTokenOf(flag: string | undefined, env: CliIo['env']): string | undefined {
+  const token = flag ?? env.AI_GATEWAY_ADMIN_TOKEN;
+  return token === '' ? undefined : token;
+}

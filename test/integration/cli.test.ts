@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chatCompletionBody, startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { cli } from '../support/cli-process.js';
 import { eventually, freePort } from '../support/gateway-harness.js';
 import { seedCurl, seedManifest } from '../support/seed.js';
 import { FakeKubeApi } from '../support/fake-kube-api.js';
@@ -15,19 +15,6 @@ import { createThrowawayPki, type ThrowawayPki } from '../support/tls.js';
 
 // The command line as a user runs it: `serve`, then the seed's `kubectl apply -f- <<EOF` steps
 // as `ai-gateway apply -f -`, then the seed's curl; TLS trust from NODE_EXTRA_CA_CERTS.
-
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  child.stdin?.end(options.stdin ?? '');
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-  return { child, done };
-}
 
 let pki: ThrowawayPki;
 let openai: FakeProvider;
@@ -48,13 +35,11 @@ async function serveSeedGateway(env: Record<string, string>): Promise<{ url: str
   const admin = `127.0.0.1:${adminPort}`;
   const stateDir = await mkdtemp(join(tmpdir(), 'aigw-cli-state-'));
   const server = cli(['serve', '-f', file, '--admin-address', admin, '--state-dir', stateDir, '--connect-to', `api.openai.com:443:127.0.0.1:${openai.port}`], { env });
-  let stdout = '';
-  server.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   await eventually(async () => (await fetch(`http://${admin}/readyz`).catch(() => undefined))?.status === 200, 15_000);
   return {
     url: `http://127.0.0.1:${port}`,
     admin,
-    stdout: () => stdout,
+    stdout: server.stdout,
     stop: async () => {
       server.child.kill('SIGTERM');
       assert.equal((await server.done).code, 0);

@@ -27,6 +27,9 @@ export interface HarnessOptions {
   proxy?: GatewayOptions['proxy'];
   stateDir?: string;
   adminToken?: string;
+  adminAllowedHosts?: string[];
+  random?: GatewayOptions['random'];
+  clock?: GatewayOptions['clock'];
   /** Reuse this config directory (a restart) instead of a fresh one. */
   dir?: string;
 }
@@ -49,6 +52,9 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    ...(options.adminAllowedHosts === undefined ? {} : { adminAllowedHosts: options.adminAllowedHosts }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   await gateway.start();
   const urlFor = (port: number): string => `http://127.0.0.1:${gateway.boundPort(port) ?? 'unbound'}`;

@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';
 import { KubernetesMode, type KubernetesModeOptions } from '../../src/kubernetes/kubernetes-mode.js';
 import type { Logger } from '../../src/observability/logger.js';
-import { systemClock } from '../../src/core/clock.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { FakeKubeApi } from './fake-kube-api.js';
 
 /** The collection path of a watched kind, e.g. `/apis/gateway.networking.k8s.io/v1/httproutes`. */
@@ -31,13 +31,13 @@ export function kubeConfigFor(server: string): KubeConfig {
 export function kubernetesMode(
   server: string,
   logger: Logger,
-  opts: { identity?: string; controllerName?: string; publishService?: KubernetesModeOptions['publishService'] } = {},
+  opts: { identity?: string; controllerName?: string; publishService?: KubernetesModeOptions['publishService']; clock?: Clock } = {},
 ): KubernetesMode {
   const lease: KubernetesModeOptions['lease'] = { namespace: 'kgateway-system', name: 'ai-gateway', identity: opts.identity ?? 'replica-a', durationMs: 1000, renewEveryMs: 200, retryEveryMs: 100 };
   return new KubernetesMode({
     kubeConfig: kubeConfigFor(server),
     logger,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     controllerName: opts.controllerName ?? 'ai-gateway.dev/gateway-controller',
     lease,
     backoffMs: [20, 200],
