@@ -1,4 +1,8 @@
-import type { AuthTokenSpec } from '../config/resources/backend.js';
+/** A Backend's `authToken`, as read from its manifest. */
+export type AuthTokenSpec =
+  | { kind: 'Inline'; inline: string }
+  | { kind: 'SecretRef'; secretName: string }
+  | { kind: 'Passthrough' };
 
 /**
  * How an AI Backend authenticates upstream, resolved at config compile time so the data

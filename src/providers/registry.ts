@@ -1,4 +1,4 @@
-import type { LlmProviderName } from '../config/resources/backend.js';
+import type { LlmProviderName } from './ids.js';
 import { openAiProvider } from './openai/index.js';
 import type { ProviderAdapter } from './provider.js';
 

@@ -1,4 +1,5 @@
-import type { HeaderModifier, RouteFilter } from '../config/resources/http-route.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
+import type { HeaderModifier } from '../routing/route-types.js';
 import { applyHeaderModifier } from '../routing/filters.js';
 import type { OutgoingHeaders } from './headers.js';
 

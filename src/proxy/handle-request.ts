@@ -12,7 +12,8 @@ import { sendError } from '../core/http.js';
 import { proxyToPool } from './pool-proxy.js';
 import { responseModifiers } from './filters.js';
 import { redirectLocation } from '../routing/filters.js';
-import type { HeaderModifier, PathMatch, RouteFilter } from '../config/resources/http-route.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
+import type { HeaderModifier, PathMatch } from '../routing/route-types.js';
 
 /**
  * The data plane entry point for one socket (address:port). Takes the config snapshot once,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { PathMatch, RouteFilter } from '../config/resources/http-route.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
+import type { PathMatch } from '../routing/route-types.js';
 import type { CompiledHttpPool, CompiledMirror } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
 import { rewritePath } from '../routing/url-rewrite.js';

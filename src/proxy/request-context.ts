@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 import type { AccessLog, Logger } from '../observability/logger.js';
-import type { HeaderModifier } from '../config/resources/http-route.js';
+import type { HeaderModifier } from '../routing/route-types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { RequestView } from '../routing/request-view.js';

@@ -1,4 +1,4 @@
-import type { HeaderModifier, PathRewrite } from '../config/resources/http-route.js';
+import type { HeaderModifier, PathRewrite } from './route-types.js';
 import type { RequestView } from './request-view.js';
 import { rewritePath } from './url-rewrite.js';
 

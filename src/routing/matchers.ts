@@ -1,4 +1,4 @@
-import type { PathMatch, RouteMatch, ValueMatch } from '../config/resources/http-route.js';
+import type { PathMatch, RouteMatch, ValueMatch } from './route-types.js';
 import type { RequestView } from './request-view.js';
 
 export type RequestPredicate = (req: RequestView) => boolean;

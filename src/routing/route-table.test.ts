@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteMatch } from '../config/resources/http-route.js';
+import type { RouteMatch } from './route-types.js';
 import { intersectHostnames } from './hostnames.js';
 import type { RequestView } from './request-view.js';
 import { RouteTable, type RouteEntry } from './route-table.js';

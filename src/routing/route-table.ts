@@ -1,4 +1,4 @@
-import type { PathMatch, RouteMatch } from '../config/resources/http-route.js';
+import type { PathMatch, RouteMatch } from './route-types.js';
 import { compileRouteMatch, normalizePrefix, type RequestPredicate } from './matchers.js';
 import type { RequestView } from './request-view.js';
 

@@ -1,4 +1,4 @@
-import type { PathRewrite } from '../config/resources/http-route.js';
+import type { PathRewrite } from './route-types.js';
 import { normalizePrefix } from './matchers.js';
 
 /**

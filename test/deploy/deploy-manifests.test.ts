@@ -23,7 +23,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { SERVE_OPTIONS } from '../../src/cli/commands.js';
 import { parseHostPort } from '../../src/cli/args.js';
-import { LLM_PROVIDERS } from '../../src/config/resources/backend.js';
+import { LLM_PROVIDERS } from '../../src/providers/ids.js';
 
 import { parseObject } from '../../src/config/resources/parse.js';
 import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';

@@ -1,14 +1,9 @@
+import type { AuthTokenSpec } from '../../auth/backend-credential.js';
+import { LLM_PROVIDERS, type LlmProviderName } from '../../providers/ids.js';
 import { FieldReader } from './field-reader.js';
 import type { ObjectMeta } from './kube-object.js';
 import { readMetadata } from './metadata.js';
 
-export type AuthTokenSpec =
-  | { kind: 'Inline'; inline: string }
-  | { kind: 'SecretRef'; secretName: string }
-  | { kind: 'Passthrough' };
-
-export const LLM_PROVIDERS = ['openai', 'azureopenai', 'anthropic', 'gemini', 'vertexai', 'bedrock'] as const;
-export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 const IMPLEMENTED_PROVIDERS: readonly LlmProviderName[] = ['openai'];
 
 export interface LlmSpec {

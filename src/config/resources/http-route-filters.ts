@@ -1,14 +1,6 @@
+import type { HeaderModifier, PathRewrite } from '../../routing/route-types.js';
 import { FieldReader } from './field-reader.js';
 import type { ObjectMeta } from './kube-object.js';
-
-export type PathRewrite = { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; value: string };
-
-export interface HeaderModifier {
-  set: readonly { name: string; value: string }[];
-  add: readonly { name: string; value: string }[];
-  /** Lower-cased header names. */
-  remove: readonly string[];
-}
 
 /** A backendRef without weight or filters: what RequestMirror points at. */
 export interface ObjectRef {

@@ -1,3 +1,4 @@
+import type { RouteMatch, ValueMatch } from '../../routing/route-types.js';
 import { FieldReader } from './field-reader.js';
 import { HOSTNAME } from './gateway.js';
 import { readFilters, type RouteFilter } from './http-route-filters.js';
@@ -13,17 +14,7 @@ export interface ParentRef {
   port: number | undefined;
 }
 
-export type PathMatch = { type: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
-export type ValueMatch = { type: 'Exact' | 'RegularExpression'; name: string; value: string };
-
-export interface RouteMatch {
-  path: PathMatch;
-  headers: readonly ValueMatch[];
-  queryParams: readonly ValueMatch[];
-  method: string | undefined;
-}
-
-export type { PathRewrite, RouteFilter, HeaderModifier, ObjectRef } from './http-route-filters.js';
+export type { RouteFilter, ObjectRef } from './http-route-filters.js';
 
 export interface BackendRef {
   group: string;
