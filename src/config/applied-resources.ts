@@ -64,12 +64,11 @@ export class AppliedResources {
     private readonly deps: { clock: Clock; logger: Logger; onChange: () => void },
   ) {}
 
-  /** Puts the saved resources back in force at start-up; a state file of the earlier format is rewritten in the current one. */
+  /** Puts the saved resources back in force at start-up. */
   restore(): Promise<number> {
     return this.serialized(async () => {
-      const saved = (await this.state?.load()) ?? { records: [], earlierFormat: false };
-      const records = new Map(saved.records.map((r) => [objectKey(r.object), r]));
-      if (saved.earlierFormat) await this.state?.save(records.values());
+      const saved = (await this.state?.load()) ?? [];
+      const records = new Map(saved.map((r) => [objectKey(r.object), r]));
       this.store.setApplied(records);
       return records.size;
     });

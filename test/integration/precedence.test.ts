@@ -125,39 +125,39 @@ describe('an applied copy over a file', () => {
   });
 });
 
+/** A gateway that served backend.yaml, had an edit of it applied, and stopped: its config and state directories. */
+async function appliedThenStopped(): Promise<{ stateDir: string; dir: string }> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
+  const first = await startGateway({ files: { 'gateway.yaml': GATEWAY, 'backend.yaml': backend('sk-file-1'), 'route.yaml': ROUTE }, stateDir });
+  try {
+    await adminPost(first.admin, '/apply', backend('sk-applied-1'));
+  } finally {
+    await first.stop();
+  }
+  return { stateDir, dir: first.dir };
+}
+
 describe('across restarts', () => {
   test('with the file unchanged the applied copy still wins, and a warning at start names it and how to restore the file', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
-    const first = await startGateway({ files: { 'gateway.yaml': GATEWAY, 'backend.yaml': backend('sk-file-1'), 'route.yaml': ROUTE }, stateDir });
-    try {
-      await adminPost(first.admin, '/apply', backend('sk-applied-1'));
-    } finally {
-      await first.stop();
-    }
-    const second = await startGateway({ files: {}, dir: first.dir, stateDir });
+    const { stateDir, dir } = await appliedThenStopped();
+    const second = await startGateway({ files: {}, dir: dir, stateDir });
     try {
       assert.equal(await tokenUsed(second), 'Bearer sk-applied-1');
       const warning = warnings(second).find((w) => w.msg.includes('in force over'));
       assert.ok(warning !== undefined, 'a start-up warning lists the applied copy');
       assert.ok(warning.msg.includes('Backend kgateway-system/openai'));
-      assert.ok(warning.msg.includes(join(first.dir, 'backend.yaml')));
+      assert.ok(warning.msg.includes(join(dir, 'backend.yaml')));
       assert.ok(warning.msg.includes('npx ai-gateway delete backend openai -n kgateway-system'));
-      assert.equal((await backendOrigin(second))?.overrides, join(first.dir, 'backend.yaml'));
+      assert.equal((await backendOrigin(second))?.overrides, join(dir, 'backend.yaml'));
     } finally {
       await second.stop();
     }
   });
 
   test('a file edited while the gateway was stopped wins at start', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
-    const first = await startGateway({ files: { 'gateway.yaml': GATEWAY, 'backend.yaml': backend('sk-file-1'), 'route.yaml': ROUTE }, stateDir });
-    try {
-      await adminPost(first.admin, '/apply', backend('sk-applied-1'));
-    } finally {
-      await first.stop();
-    }
-    await writeFile(join(first.dir, 'backend.yaml'), backend('sk-file-2'));
-    const second = await startGateway({ files: {}, dir: first.dir, stateDir });
+    const { stateDir, dir } = await appliedThenStopped();
+    await writeFile(join(dir, 'backend.yaml'), backend('sk-file-2'));
+    const second = await startGateway({ files: {}, dir: dir, stateDir });
     try {
       assert.equal(await tokenUsed(second), 'Bearer sk-file-2');
       await eventually(async () => (await savedResources(stateDir)).length === 0, 1000);
@@ -171,7 +171,8 @@ describe('across restarts', () => {
   test('a state file of the earlier format is read as before, then follows the rule', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
     const { load } = await import('js-yaml');
-    await writeFile(join(stateDir, 'applied.json'), JSON.stringify({ version: 1, resources: [load(backend('sk-legacy'))] }));
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-legacy' } };
+    await writeFile(join(stateDir, 'applied.json'), JSON.stringify({ version: 1, resources: [load(backend('sk-legacy')), namespace] }));
     const dir = await mkdtemp(join(tmpdir(), 'aigw-config-'));
     const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY, 'backend.yaml': backend('sk-file-1'), 'route.yaml': ROUTE }, dir, stateDir });
     try {
@@ -184,6 +185,14 @@ describe('across restarts', () => {
       await eventually(async () => (await tokenUsed(gw)) === 'Bearer sk-file-2', 1000);
     } finally {
       await gw.stop();
+    }
+    const again = await startGateway({ files: {}, dir, stateDir });
+    try {
+      const namespaces = (await (await fetch(`${again.admin}/resources/Namespace`)).json()) as { items: { name: string; origin: { source: string } }[] };
+      assert.deepEqual(namespaces.items.map((n) => [n.name, n.origin.source]), [['team-legacy', 'apply']], 'the applied Namespace no file has survives another restart');
+      assert.ok(!again.logs.some((l) => l.includes('state file is corrupt')));
+    } finally {
+      await again.stop();
     }
   });
 });

@@ -8,19 +8,13 @@ import type { AppliedRecord, SourceVersion } from '../store.js';
 
 const FILE = 'applied.json';
 
-/** What the state file held, and whether it was in the earlier format (resources without their records). */
-export interface SavedState {
-  records: AppliedRecord[];
-  earlierFormat: boolean;
-}
-
 /**
  * The resources applied at run time, kept in one JSON file in the state directory with what
  * each replaced. One file makes a multi-document apply all or nothing: it is written to a
  * temporary file, fsynced and renamed over the old one, so a crash leaves either the old state
  * or the new, never half. Mode 0600: it may hold Secrets.
  *
- * Format 2: `{"version": 2, "resources": [{"object", "appliedAt", "overrode": {"path", "hash"} | "none"}]}`.
+ * Format 2: `{"version": 2, "resources": [{"object", "appliedAt", "overrode": {"path", "hash"} | "none" | "unknown"}]}`.
  * Format 1 (read, never written): `{"version": 1, "resources": [object, ...]}`.
  */
 export class StateFile {
@@ -34,12 +28,12 @@ export class StateFile {
   }
 
   /** The saved records; a file that cannot be read is reported with its path, set aside and not used. */
-  async load(): Promise<SavedState> {
+  async load(): Promise<AppliedRecord[]> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOENT') return { records: [], earlierFormat: false };
+      if ((err as { code?: unknown }).code === 'ENOENT') return [];
       throw err;
     }
     try {
@@ -48,15 +42,15 @@ export class StateFile {
       if (parsed.version === 1) {
         // Format 1 kept no times: the file's own is when the last apply was saved.
         const savedAt = new Date((await stat(this.path)).mtimeMs).toISOString();
-        return { records: parsed.resources.map((object) => ({ object, appliedAt: savedAt, overrode: 'unknown' })), earlierFormat: true };
+        return parsed.resources.map((object) => ({ object, appliedAt: savedAt, overrode: 'unknown' }));
       }
       if (parsed.version !== 2) throw new Error(`unknown format version ${JSON.stringify(parsed.version)}`);
-      return { records: parsed.resources.map(readRecord), earlierFormat: false };
+      return parsed.resources.map(readRecord);
     } catch (err) {
       const aside = `${this.path}.corrupt-${this.deps.clock.now()}`;
       await rename(this.path, aside);
       this.deps.logger.error({ path: this.path, movedTo: aside, reason: err instanceof Error ? err.message : String(err) }, 'state file is corrupt; starting without the resources it held');
-      return { records: [], earlierFormat: false };
+      return [];
     }
   }
 
@@ -84,7 +78,7 @@ export class StateFile {
 function readRecord(entry: Record<string, unknown>): AppliedRecord {
   const { object, appliedAt, overrode } = entry;
   if (!isPlainObject(object) || typeof appliedAt !== 'string') throw new Error('a resource entry lacks its object or appliedAt');
-  return { object, appliedAt, overrode: overrode === 'none' ? 'none' : readVersion(overrode) };
+  return { object, appliedAt, overrode: overrode === 'none' || overrode === 'unknown' ? overrode : readVersion(overrode) };
 }
 
 function readVersion(value: unknown): SourceVersion {
