@@ -28,10 +28,22 @@ test('bound to every address, each address of this machine is the admin address;
   assert.equal(codeOf(guard({ bindHost: '::1' }), { host: '[::1]:19000' }), undefined);
 });
 
-test("an Origin must be the admin API's own (same host and port as the request) or an allowed name", () => {
-  const g = guard({ allowedHosts: ['dashboard.internal'] });
+test('bound to every address, an address added after start is recognised', () => {
+  const addresses = ['127.0.0.1'];
+  const g = guard({ bindHost: '0.0.0.0', localAddresses: () => addresses });
+  assert.equal(codeOf(g, { host: '10.7.7.7:19000' }), 'forbidden_host');
+  addresses.push('10.7.7.7');
+  assert.equal(codeOf(g, { host: '10.7.7.7:19000' }), undefined);
+});
+
+test("an Origin must be the admin API's own (same host and port as the request) or an allowed name and port", () => {
+  const g = guard({ allowedHosts: ['dashboard.internal', 'proxy.internal:8443', 'localhost'] });
   assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'http://127.0.0.1:19000' }), undefined);
   assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'https://dashboard.internal' }), undefined);
+  assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'http://dashboard.internal:8080' }), 'forbidden_origin', 'another port of an allowed name is another origin');
+  assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'https://proxy.internal:8443' }), undefined);
+  assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'https://proxy.internal' }), 'forbidden_origin');
+  assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'http://localhost:3000' }), 'forbidden_origin', 'allowing localhost does not allow every local dev server');
   assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'http://127.0.0.1:3000' }), 'forbidden_origin');
   assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'null' }), 'forbidden_origin');
   assert.equal(codeOf(g, { host: '127.0.0.1:19000', origin: 'file://' }), 'forbidden_origin');

@@ -10,7 +10,12 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export interface GuardOptions {
   /** The address the admin API is bound to. */
   bindHost: string;
-  /** Host names (or addresses) clients may use besides the bound address and `localhost`. */
+  /**
+   * `NAME` or `NAME:PORT`: names clients may reach the admin API by besides its address and
+   * `localhost` (the port is not compared: proxies and port-forwards change it), and the web
+   * origins allowed besides the admin API's own: `http(s)://NAME` on the scheme's default port,
+   * or on PORT when given (a proxy that serves the admin API under its own name).
+   */
   allowedHosts: readonly string[];
   /** Required as `Authorization: Bearer …` on every path but health, readiness and metrics, when set. */
   token: string | undefined;
@@ -18,30 +23,37 @@ export interface GuardOptions {
   localAddresses: () => readonly string[];
 }
 
+interface AllowedHost {
+  name: string;
+  port: string | undefined;
+}
+
 /**
  * Keeps web pages away from the admin API. A page the operator opens can send requests to a
  * loopback address (a "simple" cross-origin request needs no preflight) or reach it under its
  * own name after DNS rebinding, so:
  * - the `Host` must name the admin address itself (its IP, `localhost`, or an allowed name):
- *   a rebound name is refused;
+ *   a rebound name is refused. A request without `Host` passes: browsers always send one;
  * - a request with an `Origin` is refused unless it comes from a page the admin API served
- *   itself (origin and host agree) or from an allowed name;
+ *   itself (origin and host agree) or from an allowed origin;
  * - `apply` and `delete` take only YAML or JSON bodies, which browsers send cross-origin only
- *   after a preflight this server never answers.
+ *   after a preflight this server never answers (it sends no CORS headers at all).
  */
 export class RequestGuard {
-  private readonly names: ReadonlySet<string>;
+  private names: ReadonlySet<string>;
+  private readonly allowed: readonly AllowedHost[];
+  private readonly wildcard: boolean;
 
   constructor(private readonly options: GuardOptions) {
-    const bound = normalizeHost(options.bindHost);
-    const own = WILDCARDS.has(bound) ? options.localAddresses().map(normalizeHost) : [bound];
-    this.names = new Set(['localhost', ...own, ...options.allowedHosts.map(normalizeHost)]);
+    this.allowed = options.allowedHosts.map(parseAllowed);
+    this.wildcard = WILDCARDS.has(normalizeHost(options.bindHost));
+    this.names = this.ownNames();
   }
 
   /** The first rule the request breaks, or undefined. */
   check(method: string, path: string, headers: IncomingHttpHeaders, openPath: boolean): GatewayError | undefined {
     const host = headers.host;
-    if (host !== undefined && !this.names.has(hostName(host))) {
+    if (host !== undefined && !this.isOwnName(hostName(host))) {
       return new GatewayError('forbidden_host', 'the admin API answers only to its own address; add other names with --admin-allowed-hosts');
     }
     const origin = headers.origin;
@@ -72,9 +84,30 @@ export class RequestGuard {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
     // A page the admin API served itself, under whatever address the browser used.
-    if (host !== undefined && url.host === host.toLowerCase()) return true;
-    return this.options.allowedHosts.map(normalizeHost).includes(normalizeHost(url.hostname));
+    if (host !== undefined && url.host === host.trim().toLowerCase()) return true;
+    const name = normalizeHost(url.hostname);
+    const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+    return this.allowed.some((a) => a.name === name && (a.port ?? (url.port === '' ? port : undefined)) === port);
   }
+
+  private isOwnName(name: string): boolean {
+    if (this.names.has(name)) return true;
+    // Bound to every address: one added since start (a new interface) is ours too.
+    if (!this.wildcard) return false;
+    this.names = this.ownNames();
+    return this.names.has(name);
+  }
+
+  private ownNames(): ReadonlySet<string> {
+    const own = this.wildcard ? this.options.localAddresses().map(normalizeHost) : [normalizeHost(this.options.bindHost)];
+    return new Set(['localhost', ...own, ...this.allowed.map((a) => a.name)]);
+  }
+}
+
+/** `name`, `name:port`, `[v6]` or `[v6]:port`. */
+function parseAllowed(entry: string): AllowedHost {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry.trim());
+  return { name: normalizeHost(match?.[1] ?? entry), port: match?.[2] };
 }
 
 function tokenMatches(header: string, token: string): boolean {

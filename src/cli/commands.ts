@@ -43,9 +43,10 @@ export const USAGE = `Usage:
                                   written to each Gateway's status.addresses
       --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
                                   needed when the admin address is not loopback
-      --admin-allowed-hosts NAMES names (comma-separated, or the flag repeated) that clients
-                                  and web pages may reach the admin API by, besides its own
-                                  address and localhost
+      --admin-allowed-hosts NAMES NAME or NAME:PORT, comma-separated or repeated: names clients
+                                  may reach the admin API by besides its address and localhost
+                                  (a proxy, a Service), and origins http(s)://NAME[:PORT] whose
+                                  pages may call it (the proxy's own)
   ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
   ai-gateway get KIND [NAME] [-n NS] [-o yaml|json|wide]    show loaded resources and their status
   ai-gateway delete -f FILE|- | KIND NAME [-n NS]           delete applied resources

@@ -6,7 +6,7 @@ import type { KubeObject, SourcedObject } from './resources/kube-object.js';
 import { formatIssue, parseObject } from './resources/parse.js';
 import type { StateFile } from './sources/state-file.js';
 import { parseManifests, YamlSyntaxError } from './sources/yaml-documents.js';
-import { objectKey, type Overlap, type ResourceStore } from './store.js';
+import { objectKey, type AppliedRecord, type Overlap, type ResourceStore } from './store.js';
 
 export interface ResourceRef {
   kind: string;
@@ -25,7 +25,7 @@ export interface ChangeOutcome extends ResourceRef {
 
 /** A change refused as a whole: nothing was applied or deleted. */
 export interface ChangeRefused {
-  code: Extract<ErrorCode, 'invalid_manifest' | 'invalid_resource' | 'resource_not_found' | 'resource_in_file'>;
+  code: Extract<ErrorCode, 'invalid_manifest' | 'invalid_resource' | 'resource_not_found' | 'resource_in_file' | 'source_not_ready'>;
   issues: string[];
 }
 
@@ -75,29 +75,34 @@ export class AppliedResources {
   }
 
   /**
-   * Called after each change of the source (and once it is first read): applied copies whose
-   * source version changed since the apply give way to it, and are removed from the state;
-   * the first time, a warning lists the applied copies still in force over a source's version.
+   * Called after each change of the source, and once it has first been read (until then `apply`
+   * and `delete` are refused: what an apply overrides cannot be known). Applied copies whose
+   * source version changed since the apply give way to it and are removed from the state; the
+   * first time, a warning lists the applied copies still in force over a source's version.
    */
   sourceChanged(): Promise<void> {
     return this.serialized(async () => {
+      const first = !this.sourceSeen;
       const superseded = this.store.superseded();
-      // Records from the earlier format learn which version they replaced: the one the source holds now.
-      const learned = this.store.shadowing().filter((o) => o.record.overrode === 'unknown');
+      // Records from the earlier format learn what they replaced: the version the source holds
+      // when first read, or nothing.
+      const learned = [...this.store.appliedRecords].flatMap(([key, record]): { key: string; overrode: AppliedRecord['overrode'] }[] => {
+        if (record.overrode !== 'unknown') return [];
+        const source = this.store.sourceVersion(key);
+        return source !== undefined ? [{ key, overrode: source }] : first ? [{ key, overrode: 'none' }] : [];
+      });
       if (superseded.length > 0 || learned.length > 0) {
         const next = new Map(this.store.appliedRecords);
         for (const o of superseded) next.delete(o.key);
-        for (const o of learned) next.set(o.key, { ...o.record, overrode: o.source });
+        for (const l of learned) {
+          const record = next.get(l.key);
+          if (record !== undefined) next.set(l.key, { ...record, overrode: l.overrode });
+        }
         await this.state?.save(next.values());
         this.store.setApplied(next);
       }
-      for (const o of superseded) {
-        this.deps.logger.warn(
-          { resource: describeKey(o.key), file: o.source.path, appliedAt: o.record.appliedAt },
-          `${describeKey(o.key)}: ${describePath(o.source.path)} changed after the apply of ${o.record.appliedAt}; its version is in force now and the applied copy is removed`,
-        );
-      }
-      if (!this.sourceSeen) {
+      for (const o of superseded) this.warnSuperseded(o);
+      if (first) {
         this.sourceSeen = true;
         this.warnShadowing(this.store.shadowing());
       }
@@ -106,6 +111,7 @@ export class AppliedResources {
 
   applyText(text: string): Promise<ChangeResult> {
     return this.serialized(async () => {
+      if (!this.sourceSeen) return NOT_READY;
       const objects = readManifests(text);
       if (!Array.isArray(objects)) return { ok: false, refused: objects };
       const errors = objects.flatMap((o) => parseObject(o).issues.filter((i) => i.severity === 'error').map(formatIssue));
@@ -134,6 +140,7 @@ export class AppliedResources {
    */
   delete(target: string | ResourceRef): Promise<ChangeResult> {
     return this.serialized(async () => {
+      if (!this.sourceSeen) return NOT_READY;
       let refs: ResourceRef[];
       if (typeof target === 'string') {
         const objects = readManifests(target);
@@ -167,6 +174,20 @@ export class AppliedResources {
     });
   }
 
+  private warnSuperseded(o: Overlap): void {
+    const before = o.record.overrode;
+    const why =
+      before === 'none' || before === 'unknown'
+        ? 'which was applied before the source had the resource'
+        : before.path === o.source.path
+          ? 'that version changed since'
+          : `which was applied over ${describePath(before.path)}`;
+    this.deps.logger.warn(
+      { resource: describeKey(o.key), file: o.source.path, appliedAt: o.record.appliedAt },
+      `${describeKey(o.key)}: ${describePath(o.source.path)} takes over from the copy applied at ${o.record.appliedAt} (${why}); the applied copy is removed`,
+    );
+  }
+
   private warnShadowing(shadowing: readonly Overlap[]): void {
     if (shadowing.length === 0) return;
     const lines = shadowing.map((o) => `${describeKey(o.key)} over ${describePath(o.source.path)} (applied ${o.record.appliedAt}; to use that version: ${restoreCommand(o.key)})`);
@@ -182,6 +203,11 @@ export class AppliedResources {
     return run;
   }
 }
+
+const NOT_READY: ChangeResult = {
+  ok: false,
+  refused: { code: 'source_not_ready', issues: ['the gateway has not read its resources yet (files, or the first sync with the API server); try again in a moment'] },
+};
 
 function readManifests(text: string): SourcedObject[] | ChangeRefused {
   try {

@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   invalid_resource: { status: 422, type: 'invalid_request_error' },
   resource_not_found: { status: 404, type: 'invalid_request_error' },
   resource_in_file: { status: 409, type: 'invalid_request_error' },
+  source_not_ready: { status: 503, type: 'server_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   admin_token_missing: { status: 401, type: 'authentication_error' },
   admin_token_rejected: { status: 401, type: 'authentication_error' },

@@ -25,6 +25,8 @@ interface Served {
   url: string;
   admin: string;
   stop(): Promise<void>;
+  /** Freezes it (SIGSTOP): it can no longer react to anything, such as a file edit. */
+  freeze(): void;
   /** Kills it at once, as a crash or an OOM kill would. */
   kill(): Promise<void>;
 }
@@ -45,6 +47,7 @@ async function serve(dir: string, stateDir: string, env: Record<string, string> 
       run.child.kill('SIGTERM');
       assert.equal((await run.done).code, 0);
     },
+    freeze: () => run.child.kill('SIGSTOP'),
     kill: async () => {
       run.child.kill('SIGKILL');
       await run.done;
@@ -94,13 +97,14 @@ spec:
     const second = await serve(dirB, stateDir);
     try {
       assert.equal(await tokenUsed(second), 'Bearer sk-dir-b');
-      await eventually(() => second.run.stdout().includes('changed after the apply'), 2000);
-      const line = second.run.stdout().split('\n').find((l) => l.includes('changed after the apply')) ?? '';
+      await eventually(() => second.run.stdout().includes('takes over from the copy applied at'), 2000);
+      const line = second.run.stdout().split('\n').find((l) => l.includes('takes over from the copy applied at')) ?? '';
       const warning = JSON.parse(line) as { level: string; msg: string };
       assert.equal(warning.level, 'warn');
       assert.match(warning.msg, /^Backend kgateway-system\/openai: /);
       assert.ok(warning.msg.includes(join(dirB, 'backend.yaml')), warning.msg);
-      assert.match(warning.msg, /the apply of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+      assert.match(warning.msg, /the copy applied at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(which was applied over /);
+      assert.ok(warning.msg.includes(join(dirA, 'backend.yaml')), 'it names the file the apply was over, too');
       const state = JSON.parse(await readFile(join(stateDir, 'applied.json'), 'utf8')) as { resources: unknown[] };
       assert.deepEqual(state.resources, [], 'the superseded copy is gone from the state directory');
     } finally {
@@ -109,27 +113,37 @@ spec:
   });
 });
 
-describe('a crash', () => {
-  test('between the file edit and the state rewrite loses nothing: after the restart the edit is in force', async () => {
+describe('restarts over an unchanged file, then a crash', () => {
+  test('the applied copy wins with a start-up warning; a crash between a file edit and the state rewrite loses nothing', async () => {
     const stateDir = join(root, 'state-crash');
     const dir = await configDir('dir-crash', { 'backend.yaml': inlineBackend('sk-file-1'), 'route.yaml': ROUTE });
     const first = await serve(dir, stateDir);
     try {
       await cli(['apply', '-f', '-', '--admin-address', first.admin], { stdin: inlineBackend('sk-applied') }).done;
-      assert.equal(await tokenUsed(first), 'Bearer sk-applied');
-      // The watcher waits 100 ms for more edits: killed now, the gateway never rewrote its state.
+    } finally {
+      await first.stop();
+    }
+    const second = await serve(dir, stateDir);
+    try {
+      assert.equal(await tokenUsed(second), 'Bearer sk-applied');
+      await eventually(() => second.run.stdout().includes('in force over their source'), 2000);
+      const warning = second.run.stdout().split('\n').find((l) => l.includes('in force over their source'));
+      assert.ok(warning?.includes(`Backend kgateway-system/openai over ${join(dir, 'backend.yaml')}`), warning);
+      assert.ok(warning?.includes('npx ai-gateway delete backend openai -n kgateway-system'));
+      // Frozen, the gateway cannot see the edit, let alone rewrite its state; then it dies.
+      second.freeze();
       await writeFile(join(dir, 'backend.yaml'), inlineBackend('sk-file-2'));
     } finally {
-      await first.kill();
+      await second.kill();
     }
     const saved = JSON.parse(await readFile(join(stateDir, 'applied.json'), 'utf8')) as { resources: unknown[] };
     assert.equal(saved.resources.length, 1, 'the state still holds the applied copy');
-    const second = await serve(dir, stateDir);
+    const third = await serve(dir, stateDir);
     try {
-      assert.equal(await tokenUsed(second), 'Bearer sk-file-2');
+      assert.equal(await tokenUsed(third), 'Bearer sk-file-2');
       await eventually(async () => (JSON.parse(await readFile(join(stateDir, 'applied.json'), 'utf8')) as { resources: unknown[] }).resources.length === 0, 2000);
     } finally {
-      await second.stop();
+      await third.stop();
     }
   });
 });

@@ -77,11 +77,13 @@ describe('an applied copy over a file', () => {
       await eventually(async () => (await tokenUsed(gw)) === 'Bearer sk-file-2', 1000);
       assert.ok(Date.now() - edited < 1000);
       await eventually(async () => (await savedResources(stateDir)).length === 0, 1000);
-      const warning = warnings(gw).find((w) => w.msg.includes('changed after the apply'));
+      await eventually(() => warnings(gw).some((w) => w.msg.includes('takes over from the copy applied at')), 1000);
+      const warning = warnings(gw).find((w) => w.msg.includes('takes over from the copy applied at'));
       assert.ok(warning !== undefined, 'a warning says the applied copy gave way');
       assert.ok(warning.msg.includes('Backend kgateway-system/openai'));
       assert.ok(warning.msg.includes(join(gw.dir, 'backend.yaml')));
       assert.ok(warning.msg.includes(appliedAt));
+      assert.ok(warning.msg.includes('that version changed since'));
       assert.equal((await backendOrigin(gw))?.source, 'file');
     });
   });
@@ -161,7 +163,7 @@ describe('across restarts', () => {
     try {
       assert.equal(await tokenUsed(second), 'Bearer sk-file-2');
       await eventually(async () => (await savedResources(stateDir)).length === 0, 1000);
-      assert.ok(warnings(second).some((w) => w.msg.includes('changed after the apply')));
+      await eventually(() => warnings(second).some((w) => w.msg.includes('takes over from the copy applied at')), 1000);
       assert.ok(!warnings(second).some((w) => w.msg.includes('in force over')), 'nothing is left overriding a file');
     } finally {
       await second.stop();
@@ -193,6 +195,21 @@ describe('across restarts', () => {
       assert.ok(!again.logs.some((l) => l.includes('state file is corrupt')));
     } finally {
       await again.stop();
+    }
+  });
+
+  test('a resource of the earlier format that no file had gives way when a file comes to define it', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'aigw-state-'));
+    const { load } = await import('js-yaml');
+    await writeFile(join(stateDir, 'applied.json'), JSON.stringify({ version: 1, resources: [load(backend('sk-legacy'))] }));
+    const gw = await startGateway({ files: { 'gateway.yaml': GATEWAY, 'route.yaml': ROUTE }, stateDir });
+    try {
+      assert.equal(await tokenUsed(gw), 'Bearer sk-legacy');
+      await gw.write('backend.yaml', backend('sk-file-1'));
+      await eventually(async () => (await tokenUsed(gw)) === 'Bearer sk-file-1', 1000);
+      await eventually(() => warnings(gw).some((w) => w.msg.includes('which was applied before the source had the resource')), 1000);
+    } finally {
+      await gw.stop();
     }
   });
 });
