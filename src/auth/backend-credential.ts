@@ -1,8 +1,16 @@
-/** A Backend's `authToken`, as read from its manifest. */
+/** A Backend's `authToken` (or, for bedrock, its `auth`), as read from its manifest. */
 export type AuthTokenSpec =
   | { kind: 'Inline'; inline: string }
   | { kind: 'SecretRef'; secretName: string }
-  | { kind: 'Passthrough' };
+  | { kind: 'Passthrough' }
+  /** bedrock: a Secret with `accessKey`, `secretKey` and optionally `sessionToken`. */
+  | { kind: 'AwsSecretRef'; secretName: string };
+
+export interface AwsKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | undefined;
+}
 
 /**
  * How an AI Backend authenticates upstream, resolved at config compile time so the data
@@ -10,6 +18,7 @@ export type AuthTokenSpec =
  */
 export type BackendCredential =
   | { kind: 'static'; token: string }
+  | { kind: 'aws'; keys: AwsKeys }
   | { kind: 'passthrough' }
   /** The Secret is missing or unusable; `reason` names it and never holds its value. */
   | { kind: 'unavailable'; reason: string };
@@ -36,7 +45,22 @@ export function resolveCredential(spec: AuthTokenSpec, namespace: string, secret
       if (value === undefined) return { kind: 'unavailable', reason: `${ref} has no key "${SECRET_TOKEN_KEY}"` };
       return credentialFromValue(value, `${ref} key "${SECRET_TOKEN_KEY}" is empty`);
     }
+    case 'AwsSecretRef':
+      return awsCredential(secrets.get(namespace, spec.secretName), `Secret ${namespace}/${spec.secretName}`);
   }
+}
+
+/** AWS keys from a Secret's `accessKey`, `secretKey` and optional `sessionToken` (kgateway's key names). */
+function awsCredential(secret: ReadonlyMap<string, string> | undefined, ref: string): BackendCredential {
+  if (secret === undefined) return { kind: 'unavailable', reason: `${ref} not found` };
+  const read = (key: string): string | undefined => {
+    const value = secret.get(key)?.trim();
+    return value === '' ? undefined : value;
+  };
+  const accessKeyId = read('accessKey');
+  const secretAccessKey = read('secretKey');
+  if (accessKeyId === undefined || secretAccessKey === undefined) return { kind: 'unavailable', reason: `${ref} needs the keys "accessKey" and "secretKey"` };
+  return { kind: 'aws', keys: { accessKeyId, secretAccessKey, sessionToken: read('sessionToken') } };
 }
 
 function credentialFromValue(value: string, emptyReason: string): BackendCredential {

@@ -1,4 +1,5 @@
 import { resolveCredential, type SecretLookup } from '../auth/backend-credential.js';
+import type { CredentialPlacement } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { condition } from './conditions.js';
 import type { BackendResource, LlmSpec } from './resources/backend.js';
@@ -21,9 +22,6 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup)
     };
   }
   const backend = compileAiBackend(ref, resource.meta.namespace, resource.llm, secrets);
-  if (backend === undefined) {
-    return { backend, conditions: [condition('Accepted', false, 'Invalid', `Backend error: "provider ${resource.llm.provider} has no adapter"`, generation)] };
-  }
   const accepted =
     backend.credential.kind === 'unavailable'
       ? condition('Accepted', false, 'Invalid', `Backend error: "${backend.credential.reason}"`, generation)
@@ -31,28 +29,30 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup)
   return { backend, conditions: [accepted] };
 }
 
-function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets: SecretLookup): CompiledAiBackend | undefined {
+function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets: SecretLookup): CompiledAiBackend {
   const provider = PROVIDERS[llm.provider];
-  if (provider === undefined) return undefined;
-  const host = llm.host ?? provider.defaultHost;
-  const port = llm.port ?? provider.defaultPort;
+  const host = llm.host ?? provider.defaultHost(llm.settings);
+  const port = llm.port ?? 443;
   // kgateway: TLS exactly when the port is 443. Unlike kgateway, certificates are always verified.
   const tls = port === 443;
   const origin = tls ? `https://${formatHost(host)}` : `http://${formatHost(host)}:${port}`;
-  const authHeaderName = llm.authHeader?.headerName?.toLowerCase() ?? provider.authHeaderName;
   return {
     kind: 'ai',
     ref,
     provider,
+    settings: llm.settings,
     origin,
     hostHeader: tls ? formatHost(host) : `${formatHost(host)}:${port}`,
-    model: llm.model,
     fullPath: llm.fullPath,
-    authHeaderName,
-    authPrefix: llm.authHeader?.prefix ?? provider.authPrefix,
-    credential: resolveCredential(llm.authToken, namespace, secrets),
-    dropRequestHeaders: new Set(['authorization', 'accept-encoding', authHeaderName]),
+    placement: placementOf(provider.credential, llm.authHeader),
+    credential: resolveCredential(llm.auth, namespace, secrets),
   };
+}
+
+/** The Backend's `authHeader` (v2.1) / `authHeaderOverride` (v2.0) changes the header's name or prefix. */
+function placementOf(placement: CredentialPlacement, override: LlmSpec['authHeader']): CredentialPlacement {
+  if (override === undefined || !('header' in placement)) return placement;
+  return { header: override.headerName?.toLowerCase() ?? placement.header, prefix: override.prefix ?? placement.prefix };
 }
 
 export function httpPool(ref: string, origins: readonly string[]): CompiledHttpPool {

@@ -1,7 +1,7 @@
 import type { SecureContext } from 'node:tls';
 import type { BackendCredential } from '../auth/backend-credential.js';
 import type { GatewayError } from '../core/errors.js';
-import type { ProviderAdapter } from '../providers/provider.js';
+import type { CredentialPlacement, Provider, ProviderSettings } from '../providers/provider.js';
 import type { RouteFilter } from './resources/http-route.js';
 import type { Origin } from './resources/kube-object.js';
 import type { ConfigIssue } from './resources/parse.js';
@@ -11,18 +11,17 @@ export interface CompiledAiBackend {
   kind: 'ai';
   /** `namespace/name` of the Backend. */
   ref: string;
-  provider: ProviderAdapter;
+  provider: Provider;
+  settings: ProviderSettings;
   /** `https://host` on port 443, else `http://host:port` (kgateway's rule). */
   origin: string;
   /** The Host header the provider expects. */
   hostHeader: string;
-  model: string | undefined;
+  /** `path.full` / `pathOverride.fullPath`: replaces the provider's generation path. */
   fullPath: string | undefined;
-  authHeaderName: string;
-  authPrefix: string;
+  /** The provider's credential header, or the Backend's `authHeader` override of it. */
+  placement: CredentialPlacement;
   credential: BackendCredential;
-  /** Client headers never sent upstream: its Authorization, the provider's auth header, Accept-Encoding. */
-  dropRequestHeaders: ReadonlySet<string>;
 }
 
 /** Plain HTTP endpoints: a Static Backend's hosts, or a Service port's ready endpoints. */

@@ -6,6 +6,8 @@
 export const ERROR_CATALOG = {
   route_not_found: { status: 404, type: 'invalid_request_error' },
   invalid_json_body: { status: 400, type: 'invalid_request_error' },
+  unsupported_parameter: { status: 400, type: 'invalid_request_error' },
+  operation_not_supported: { status: 404, type: 'invalid_request_error' },
   body_too_large: { status: 413, type: 'invalid_request_error' },
   missing_authorization: { status: 401, type: 'authentication_error' },
   backend_not_found: { status: 500, type: 'server_error' },
@@ -15,6 +17,7 @@ export const ERROR_CATALOG = {
   no_healthy_endpoints: { status: 503, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
+  upstream_invalid_response: { status: 502, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
   // The admin API (apply, get, delete, config).
   invalid_manifest: { status: 400, type: 'invalid_request_error' },
@@ -35,18 +38,21 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly type: string;
+  /** The request field at fault, when there is one. */
+  readonly param: string | null;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; param?: string }) {
     super(message, options);
     this.name = 'GatewayError';
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.type = ERROR_CATALOG[code].type;
+    this.param = options?.param ?? null;
   }
 
   /** The OpenAI error shape: `{"error":{"message","type","param","code"}}`. */
-  toObject(): { error: { message: string; type: string; param: null; code: ErrorCode } } {
-    return { error: { message: this.message, type: this.type, param: null, code: this.code } };
+  toObject(): { error: { message: string; type: string; param: string | null; code: ErrorCode } } {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 
   toBody(): string {

@@ -1,85 +1,71 @@
-import type { Dispatcher } from 'undici';
-import { formatAuthHeader, stripBearer } from '../auth/backend-credential.js';
+import { stripBearer } from '../auth/backend-credential.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledAiBackend } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
-import { readBody } from '../core/http.js';
-import { parseJsonObject } from './body.js';
-import { forward } from './forward.js';
-import { forwardableHeaders } from './headers.js';
-import { applyRequestHeaderFilters } from './filters.js';
-import type { RouteFilter } from '../config/resources/http-route.js';
-import { jsonKey, replaceOnlyStringValue } from './json-scan.js';
-
-const MODEL_KEY = jsonKey('model');
+import { planAiRequest, type AiPlan } from './ai-plan.js';
+import { readAiRequest, type ParsedAiRequest } from './ai-request.js';
+import { runAttempt, type UpstreamCredential } from './attempt.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * An AI Backend request: the Backend decides the upstream (host, path, credential, model);
- * the client's path only picks the operation, and route URLRewrites do not apply (as in kgateway).
+ * An AI Backend request: parse once, then attempts (translate, authenticate, send), then the
+ * answer relayed through its processor. The Backend decides the upstream (host, path,
+ * credential, model); the client's path only picks the operation, and route URLRewrites do not
+ * apply (as in kgateway).
  */
 export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiBackend, filters: readonly RouteFilter[]): Promise<void> {
-  const { req, record } = ctx;
-  const token = upstreamToken(ctx, backend);
-  const operation = backend.provider.resolveOperation(ctx.view.path, ctx.view.method);
-  record.operation = operation.name;
-  record.llm = backend.provider.id;
-
-  let body: Buffer | null = null;
-  const expectsJson = operation.bodyHasModel && req.method === 'POST';
-  if (expectsJson || hasBody(req.headers)) {
-    body = await readBody(req, ctx.deps.options.maxBodyBytes);
-    if (expectsJson) body = applyModel(ctx, backend, body);
-  }
-  // The client's credential is for the gateway; it never goes upstream as is.
-  const headers = forwardableHeaders(req.headers, backend.dropRequestHeaders);
-  // Route header filters apply; the credential and Host set below always win over them.
-  applyRequestHeaderFilters(headers, filters);
-  headers.host = backend.hostHeader;
-  headers[backend.authHeaderName] = formatAuthHeader(backend.authPrefix, token);
-  // Usage is read from the answer on the way back, which needs it uncompressed.
-  headers['accept-encoding'] = 'identity';
-  if (body !== null) headers['content-length'] = String(body.length);
-  headers['x-request-id'] ??= ctx.id;
-
-  const path = (backend.fullPath ?? operation.upstreamPath) + (ctx.view.query === '' ? '' : `?${ctx.view.query}`);
-  await forward(ctx, { origin: backend.origin, path, method: req.method as Dispatcher.HttpMethod, headers, body, readUsage: true });
+  const plan = planAiRequest(backend, { method: ctx.view.method, path: ctx.view.path, query: ctx.view.query, headers: ctx.req.headers });
+  ctx.record.operation = plan.client === 'anthropic' && plan.translation !== undefined ? 'messages' : plan.operation;
+  ctx.record.llm = backend.provider.metricLabel;
+  // Checked before the body is read: nothing is sent without a usable credential.
+  const credential = upstreamCredential(ctx, backend);
+  const request = await readAiRequest(ctx, plan);
+  const model = modelFor(backend, plan, request);
+  ctx.record.model = model;
+  ctx.record.stream = request.stream;
+  await runAttempt(ctx, { backend, plan, request, credential, model, filters });
 }
 
-function upstreamToken(ctx: RequestContext, backend: CompiledAiBackend): string {
+/**
+ * The Backend's model replaces the client's for generation and is never forced onto embeddings
+ * or model listing. A provider that names the model in its path needs one.
+ */
+function modelFor(backend: CompiledAiBackend, plan: AiPlan, request: ParsedAiRequest): string | undefined {
+  const model = plan.bodyModel === 'backend' && plan.pathModel === undefined ? (backend.settings.model ?? request.model) : request.model;
+  if (model === undefined && plan.translation !== undefined && plan.operation !== 'models') {
+    throw new GatewayError('unsupported_parameter', `backend ${backend.ref} (${backend.provider.id}) needs a model: set one in the request or on the Backend`, { param: 'model' });
+  }
+  return model;
+}
+
+/** Where a client may put its own key for Passthrough, in the order they are looked at. */
+const PASSTHROUGH_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'] as const;
+
+function upstreamCredential(ctx: RequestContext, backend: CompiledAiBackend): UpstreamCredential {
   const credential = backend.credential;
   switch (credential.kind) {
     case 'static':
-      return credential.token;
+      return { kind: 'token', token: credential.token };
+    case 'aws':
+      return { kind: 'aws', keys: credential.keys };
     case 'unavailable':
       throw new GatewayError('backend_unavailable', `backend ${backend.ref} has no usable credential: ${credential.reason}`);
     case 'passthrough': {
-      const header = ctx.req.headers.authorization;
-      const token = header === undefined ? '' : stripBearer(header);
+      const token = clientToken(ctx);
       if (token === '') {
-        throw new GatewayError('missing_authorization', `backend ${backend.ref} passes the client's token through; send it as "Authorization: Bearer <token>"`);
+        throw new GatewayError('missing_authorization', `backend ${backend.ref} passes the client's key through; send it as "Authorization: Bearer <key>" (or the provider's own header)`);
       }
-      return token;
+      return { kind: 'token', token };
     }
   }
 }
 
-/** The Backend's model replaces the body's; without one the client's model is kept. */
-function applyModel(ctx: RequestContext, backend: CompiledAiBackend, body: Buffer): Buffer {
-  const json = parseJsonObject(body);
-  ctx.record.stream = json.stream === true;
-  const clientModel = typeof json.model === 'string' ? json.model : undefined;
-  if (backend.model === undefined || backend.model === clientModel) {
-    ctx.record.model = clientModel;
-    return body;
+/** The client's key from the first header that holds one (any provider SDK's), or Google's `key` query parameter. */
+function clientToken(ctx: RequestContext): string {
+  for (const name of PASSTHROUGH_HEADERS) {
+    const value = ctx.req.headers[name];
+    const token = typeof value === 'string' ? stripBearer(value) : '';
+    if (token !== '') return token;
   }
-  ctx.record.model = backend.model;
-  // Splicing the one `model` value keeps the client's bytes and skips a re-serialization.
-  const spliced = clientModel === undefined ? undefined : replaceOnlyStringValue(body, MODEL_KEY, backend.model);
-  if (spliced !== undefined) return spliced;
-  json.model = backend.model;
-  return Buffer.from(JSON.stringify(json));
-}
-
-function hasBody(headers: RequestContext['req']['headers']): boolean {
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  return ctx.view.query === '' ? '' : (new URLSearchParams(ctx.view.query).get('key') ?? '').trim();
 }

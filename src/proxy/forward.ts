@@ -1,12 +1,10 @@
-import type { ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors.js';
-import { applyHeaderModifier } from '../routing/filters.js';
 import type { OutgoingHeaders } from './headers.js';
-import { responseHeaders } from './headers.js';
+import { relayResponse, type UpstreamAnswer } from './relay.js';
 import type { RequestContext } from './request-context.js';
-import { createUsageTap, type UsageTap } from './usage.js';
 
 export interface UpstreamRequest {
   origin: string;
@@ -14,79 +12,45 @@ export interface UpstreamRequest {
   method: Dispatcher.HttpMethod;
   headers: OutgoingHeaders;
   body: Buffer | Readable | null;
-  /** Read token usage from the answer (AI backends). */
-  readUsage: boolean;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * Sends the request upstream and streams the answer back to the client chunk by chunk, with
- * backpressure both ways. Upstream statuses and bodies (errors included) pass through as they are.
+ * One exchange with an upstream: sends the request and hands the answer to `relay`, all within
+ * the request's upstream time limit. The exchange has its own abort signal (an EventEmitter,
+ * which undici accepts and which costs far less than an AbortController), fired by its timer or
+ * by the client going away; it ends with the relay, so nothing outlives it.
  */
-export async function forward(ctx: RequestContext, upstream: UpstreamRequest): Promise<void> {
+export async function exchange(ctx: RequestContext, upstream: UpstreamRequest, relay: (answer: UpstreamAnswer) => Promise<void>): Promise<void> {
+  const signal = new EventEmitter();
+  const onClientGone = (): void => void signal.emit('abort');
+  ctx.abort.once('abort', onClientGone);
   const timer = setTimeout(() => {
     ctx.timedOut = true;
-    ctx.abort.emit('abort');
+    signal.emit('abort');
   }, ctx.timeoutMs);
   try {
     let response: Dispatcher.ResponseData;
     try {
-      response = await ctx.deps.dispatcher.request({
-        origin: upstream.origin,
-        path: upstream.path,
-        method: upstream.method,
-        headers: upstream.headers,
-        body: upstream.body,
-        signal: ctx.abort,
-      });
+      response = await ctx.deps.dispatcher.request({ origin: upstream.origin, path: upstream.path, method: upstream.method, headers: upstream.headers, body: upstream.body, signal });
     } catch (err) {
       throw mapUpstreamError(ctx, err);
     }
-    ctx.record.upstreamStatus = response.statusCode;
-    const tap = upstream.readUsage && !response.headers['content-encoding'] ? createUsageTap(header(response.headers['content-type'])) : undefined;
-    const headers = responseHeaders(response.headers);
-    for (const m of ctx.responseModifiers) applyHeaderModifier(headers, m);
-    ctx.res.writeHead(response.statusCode, headers);
     try {
-      await relay(response.body, ctx.res, tap === undefined ? undefined : () => recordUsage(ctx, tap), tap);
+      await relay({ statusCode: response.statusCode, headers: response.headers, body: response.body });
     } catch (err) {
       throw mapUpstreamError(ctx, err);
     }
   } finally {
     clearTimeout(timer);
+    ctx.abort.off('abort', onClientGone);
   }
 }
 
-/**
- * Pipes the upstream body to the client. Plain `pipe()` rather than stream/promises
- * `pipeline()`, which on Node 20 builds an AbortController per call (visible in profiles).
- * Resolves when the answer is sent or the client left (the body is then destroyed, which
- * aborts the upstream request); rejects when the upstream body fails.
- */
-function relay(body: Readable, res: ServerResponse, onEnd: (() => void) | undefined, tap: UsageTap | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (tap !== undefined) body.on('data', (chunk: Buffer) => tap.push(chunk));
-    // Before pipe's own 'end' listener, so usage is known before the response ends and the access log runs.
-    if (onEnd !== undefined) body.once('end', onEnd);
-    body.once('error', reject);
-    res.once('finish', resolve);
-    res.once('close', () => {
-      if (!res.writableFinished) body.destroy();
-      resolve();
-    });
-    body.pipe(res);
-  });
-}
-
-function recordUsage(ctx: RequestContext, tap: UsageTap): void {
-  const reading = tap.finish();
-  ctx.record.usage = reading.usage;
-  ctx.record.providerModel = reading.model;
-}
-
-function header(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+/** A plain HTTP request, its answer passed through as it is. */
+export function forward(ctx: RequestContext, upstream: UpstreamRequest): Promise<void> {
+  return exchange(ctx, upstream, (answer) => relayResponse(ctx, answer, { kind: 'pass', readUsage: false }));
 }
 
 /** undici and socket failures to coded errors; the original stays as `cause` for the log. */

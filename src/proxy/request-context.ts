@@ -8,7 +8,7 @@ import type { HeaderModifier } from '../routing/route-types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { RequestView } from '../routing/request-view.js';
-import type { TokenUsage } from './usage.js';
+import type { UsageCount } from '../translators/translator.js';
 
 export interface ProxyOptions {
   /** Request bodies over this size get 413. */
@@ -39,7 +39,7 @@ export interface AccessRecord {
   model: string | undefined;
   providerModel: string | undefined;
   stream: boolean;
-  usage: TokenUsage | undefined;
+  usage: UsageCount | undefined;
   upstreamStatus: number | undefined;
   error: string | undefined;
 }

@@ -1,14 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
+import { isPlainObject } from '../core/json.js';
+import type { UsageCount } from '../translators/translator.js';
 import { firstStringValue, jsonKey, lastObjectValue } from './json-scan.js';
 
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
 export interface UsageReading {
-  usage: TokenUsage | undefined;
+  usage: UsageCount | undefined;
   /** The model the provider says answered. */
   model: string | undefined;
 }
@@ -21,8 +17,11 @@ export interface UsageTap {
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 const USAGE = jsonKey('usage');
+const USAGE_METADATA = jsonKey('usageMetadata');
 const MODEL = jsonKey('model');
+const MODEL_VERSION = jsonKey('modelVersion');
 
+/** A tap for an answer passed through as it is (JSON or SSE), in whatever schema the provider speaks. */
 export function createUsageTap(contentType: string | undefined): UsageTap | undefined {
   if (contentType === undefined) return undefined;
   if (contentType.startsWith('text/event-stream')) return new SseUsageTap();
@@ -30,26 +29,37 @@ export function createUsageTap(contentType: string | undefined): UsageTap | unde
   return undefined;
 }
 
-/** OpenAI `usage` object (chat, completions, embeddings, responses); undefined if absent. */
-export function readUsage(value: unknown): TokenUsage | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const u = value as Record<string, unknown>;
-  const prompt = num(u.prompt_tokens) ?? num(u.input_tokens);
-  const completion = num(u.completion_tokens) ?? num(u.output_tokens) ?? 0;
-  if (prompt === undefined) return undefined;
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: num(u.total_tokens) ?? prompt + completion };
-}
-
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-function readBody(value: unknown): UsageReading {
-  if (typeof value !== 'object' || value === null) return { usage: undefined, model: undefined };
-  const o = value as Record<string, unknown>;
-  // The Responses API nests both under `response` in its stream events.
-  const inner = typeof o.response === 'object' && o.response !== null ? (o.response as Record<string, unknown>) : o;
-  return { usage: readUsage(inner.usage), model: typeof inner.model === 'string' ? inner.model : undefined };
+/**
+ * Usage in OpenAI's terms from any provider's usage object: OpenAI's (`prompt_tokens`,
+ * Responses' `input_tokens`), Anthropic's (`input_tokens` plus cache reads and writes, which
+ * OpenAI counts as prompt tokens) or Gemini's `usageMetadata`. Partial readings (an Anthropic
+ * stream reports input and output in different events) keep what `before` knew.
+ */
+export function readUsage(value: unknown, before?: UsageCount): UsageCount | undefined {
+  if (!isPlainObject(value)) return before;
+  const cacheRead = num(value.cache_read_input_tokens) ?? 0;
+  const cacheWrite = num(value.cache_creation_input_tokens) ?? 0;
+  const input = num(value.input_tokens);
+  const prompt = num(value.prompt_tokens) ?? num(value.promptTokenCount) ?? (input === undefined ? undefined : input + cacheRead + cacheWrite) ?? before?.promptTokens;
+  const thoughts = num(value.thoughtsTokenCount) ?? 0;
+  const candidates = num(value.candidatesTokenCount);
+  const completion = num(value.completion_tokens) ?? num(value.output_tokens) ?? (candidates === undefined ? undefined : candidates + thoughts) ?? before?.completionTokens;
+  if (prompt === undefined) return before;
+  const done = completion ?? 0;
+  return { promptTokens: prompt, completionTokens: done, totalTokens: num(value.total_tokens) ?? num(value.totalTokenCount) ?? prompt + done };
+}
+
+/** Usage and model wherever a provider nests them: top level, `response` (OpenAI Responses events) or `message` (Anthropic's message_start). */
+function readEvent(value: unknown, before: UsageReading): UsageReading {
+  if (!isPlainObject(value)) return before;
+  const inner = isPlainObject(value.response) ? value.response : isPlainObject(value.message) ? value.message : value;
+  const usage = readUsage(inner.usage ?? inner.usageMetadata, before.usage);
+  const model = typeof inner.model === 'string' ? inner.model : typeof inner.modelVersion === 'string' ? inner.modelVersion : before.model;
+  return { usage, model };
 }
 
 /**
@@ -68,7 +78,7 @@ class JsonUsageTap implements UsageTap {
   finish(): UsageReading {
     if (this.size > MAX_JSON_BYTES || this.size === 0) return { usage: undefined, model: undefined };
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
-    return { usage: readUsage(lastObjectValue(body, USAGE)), model: firstStringValue(body, MODEL) };
+    return { usage: readUsage(lastObjectValue(body, USAGE) ?? lastObjectValue(body, USAGE_METADATA)), model: firstStringValue(body, MODEL) ?? firstStringValue(body, MODEL_VERSION) };
   }
 }
 
@@ -95,10 +105,9 @@ class SseUsageTap implements UsageTap {
   }
 
   private line(line: string): void {
-    if (!line.startsWith('data:') || !line.includes('"usage"')) return;
+    if (!line.startsWith('data:') || !(line.includes('"usage"') || line.includes('"usageMetadata"'))) return;
     try {
-      const read = readBody(JSON.parse(line.slice(5)));
-      if (read.usage !== undefined) this.reading = read;
+      this.reading = readEvent(JSON.parse(line.slice(5)), this.reading);
     } catch {
       // A data line that is not JSON carries no usage; the bytes still reach the client untouched.
     }

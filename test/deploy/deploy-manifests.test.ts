@@ -433,6 +433,11 @@ const VALID: { name: string; object: Obj }[] = [
   { name: 'v2.1 SecretRef', object: v21({}, { authToken: { kind: 'SecretRef', secretRef: { name: 'openai-secret' } }, model: 'gpt-4o' }) },
   { name: 'v2.1 Passthrough', object: v21({}, { authToken: { kind: 'Passthrough' } }) },
   { name: 'Static with two hosts', object: backend({ type: 'Static', static: { hosts: [{ host: 'a', port: 80 }, { host: 'b', port: 65535 }] } }) },
+  { name: 'anthropic (v2.0)', object: backend({ type: 'AI', ai: { llm: { provider: { anthropic: { authToken: inline, model: 'claude', apiVersion: '2023-06-01' } } } } }) },
+  { name: 'azureopenai (v2.1)', object: backend({ type: 'AI', ai: { llm: { azureopenai: { authToken: inline, endpoint: 'r.openai.azure.com', deploymentName: 'gpt-4o-mini', apiVersion: '2024-10-21' } } } }) },
+  { name: 'gemini (v2.0)', object: backend({ type: 'AI', ai: { llm: { provider: { gemini: { authToken: inline, model: 'gemini-1.5-flash-001', apiVersion: 'v1beta' } } } } }) },
+  { name: 'vertexai (v2.1)', object: backend({ type: 'AI', ai: { llm: { vertexai: { authToken: inline, model: 'gemini-1.5-flash-001', apiVersion: 'v1', projectId: 'p', location: 'us-central1', publisher: 'GOOGLE' } } } }) },
+  { name: 'bedrock (v2.1)', object: backend({ type: 'AI', ai: { llm: { bedrock: { auth: { type: 'Secret', secretRef: { name: 'aws' } }, model: 'anthropic.claude-3-haiku-20240307-v1:0', region: 'us-west-2', guardrail: { identifier: 'g', version: '1' } } } } }) },
 ];
 
 // Refused by both; `cel` marks the cases whose refusal comes from a CEL rule.
@@ -453,6 +458,9 @@ const INVALID: { name: string; object: Obj; cel?: true }[] = [
   { name: 'llm and multipool', object: backend({ type: 'AI', ai: { llm: { openai: { authToken: inline } }, multipool: { priorities: [{ pool: [{ provider: { openai: { authToken: inline } } }] }] } } }), cel: true },
   { name: 'neither llm nor a pool', object: backend({ type: 'AI', ai: {} }), cel: true },
   { name: 'two providers (v2.1)', object: v21({ anthropic: { authToken: inline } }), cel: true },
+  { name: 'gemini without model', object: backend({ type: 'AI', ai: { llm: { gemini: { authToken: inline, apiVersion: 'v1beta' } } } }) },
+  { name: 'vertexai with another publisher', object: backend({ type: 'AI', ai: { llm: { vertexai: { authToken: inline, model: 'm', apiVersion: 'v1', projectId: 'p', location: 'l', publisher: 'ACME' } } } }) },
+  { name: 'bedrock region with capitals', object: backend({ type: 'AI', ai: { llm: { bedrock: { auth: { type: 'Secret', secretRef: { name: 'aws' } }, region: 'US-EAST-1' } } } }) },
   { name: 'empty provider (v2.0)', object: backend({ type: 'AI', ai: { llm: { provider: {} } } }), cel: true },
   { name: 'no provider (v2.1)', object: backend({ type: 'AI', ai: { llm: { host: 'h', port: 1 } } }), cel: true },
   { name: 'inline and secretRef', object: v20({}, { authToken: { kind: 'Inline', inline: 'x', secretRef: { name: 's' } } }), cel: true },
@@ -468,7 +476,6 @@ const INVALID: { name: string; object: Obj; cel?: true }[] = [
 // Valid kgateway Backends the gateway does not serve yet: the API keeps them, the gateway says why in status.
 const NOT_YET: { name: string; object: Obj }[] = [
   { name: 'AWS backend', object: backend({ type: 'AWS', aws: { accountId: '000000000000', lambda: { functionName: 'f' } } }) },
-  { name: 'anthropic (v2.0)', object: backend({ type: 'AI', ai: { llm: { provider: { anthropic: { authToken: inline, model: 'claude' } } } } }) },
   { name: 'bedrock (v2.1)', object: backend({ type: 'AI', ai: { llm: { bedrock: { model: 'm', region: 'us-east-1' } } } }) },
   { name: 'multipool', object: backend({ type: 'AI', ai: { multipool: { priorities: [{ pool: [{ provider: { openai: { authToken: inline, model: 'a' } } }] }, { pool: [{ provider: { openai: { authToken: inline, model: 'b' } } }] }] } } }) },
   { name: 'priorityGroups', object: backend({ type: 'AI', ai: { priorityGroups: [{ providers: [{ name: 'primary', openai: { authToken: inline } }] }] } }) },
@@ -532,9 +539,12 @@ describe('the CRDs', () => {
     });
   }
 
-  test('every CEL rule of the Backend CRD is exercised and worded as in backend.ts', () => {
+  test('every CEL rule of the Backend CRD is exercised and worded as in the Backend reader', () => {
     // The provider list is interpolated into its message.
-    const source = readFileSync(join(ROOT, 'src/config/resources/backend.ts'), 'utf8').replaceAll("${LLM_PROVIDERS.join(', ')}", LLM_PROVIDERS.join(', '));
+    const source = ['backend.ts', 'llm-provider.ts']
+      .map((f) => readFileSync(join(ROOT, 'src/config/resources', f), 'utf8'))
+      .join('\n')
+      .replaceAll("${LLM_PROVIDERS.join(', ')}", LLM_PROVIDERS.join(', '));
     const messages = new Set<string>();
     const collect = (node: Obj): void => {
       for (const v of list(node['x-kubernetes-validations'])) messages.add(String(obj(v).message));

@@ -5,20 +5,23 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // Imports point one way: cli -> main -> admin, proxy, kubernetes -> config -> routing,
-// providers, auth -> core, observability. docs/architecture.md draws the same picture.
+// providers -> translators -> apischema, and auth, observability -> core. docs/architecture.md
+// draws the same picture.
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** The folders (areas) each area may import from, besides itself. */
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ['main.ts', 'admin', 'proxy', 'kubernetes', 'config', 'routing', 'providers', 'auth', 'core', 'observability', 'mock-provider'],
-  'main.ts': ['admin', 'proxy', 'kubernetes', 'config', 'routing', 'providers', 'auth', 'core', 'observability'],
+  cli: ['main.ts', 'admin', 'proxy', 'kubernetes', 'config', 'routing', 'providers', 'translators', 'apischema', 'auth', 'core', 'observability', 'mock-provider'],
+  'main.ts': ['admin', 'proxy', 'kubernetes', 'config', 'routing', 'providers', 'translators', 'apischema', 'auth', 'core', 'observability'],
   admin: ['config', 'core', 'observability'],
   kubernetes: ['config', 'core', 'observability'],
-  proxy: ['config', 'routing', 'providers', 'auth', 'core', 'observability'],
-  config: ['routing', 'providers', 'auth', 'core', 'observability'],
+  proxy: ['config', 'routing', 'providers', 'translators', 'apischema', 'auth', 'core', 'observability'],
+  config: ['routing', 'providers', 'translators', 'apischema', 'auth', 'core', 'observability'],
   routing: ['core'],
-  providers: ['auth', 'core'],
+  providers: ['translators', 'apischema', 'auth', 'core'],
+  translators: ['apischema', 'core'],
+  apischema: [],
   auth: ['core'],
   observability: ['core'],
   core: [],

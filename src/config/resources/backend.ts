@@ -1,15 +1,15 @@
 import type { AuthTokenSpec } from '../../auth/backend-credential.js';
 import { LLM_PROVIDERS, type LlmProviderName } from '../../providers/ids.js';
+import type { ProviderSettings } from '../../providers/provider.js';
 import { FieldReader } from './field-reader.js';
+import { readProviderConfig } from './llm-provider.js';
 import type { ObjectMeta } from './kube-object.js';
 import { readMetadata } from './metadata.js';
 
-const IMPLEMENTED_PROVIDERS: readonly LlmProviderName[] = ['openai'];
-
 export interface LlmSpec {
   provider: LlmProviderName;
-  authToken: AuthTokenSpec;
-  model: string | undefined;
+  auth: AuthTokenSpec;
+  settings: ProviderSettings;
   /** hostOverride (v2.0) or host/port (v2.1). */
   host: string | undefined;
   port: number | undefined;
@@ -81,13 +81,7 @@ function readLlm(llm: FieldReader): LlmSpec | undefined {
     return undefined;
   }
   const provider = present[0] as LlmProviderName;
-  if (!IMPLEMENTED_PROVIDERS.includes(provider)) {
-    providerHolder.fail(`provider ${provider} is not supported yet`, provider);
-    return undefined;
-  }
-  const config = providerHolder.object(provider);
-  const authToken = readAuthToken(config);
-  const model = config.optionalString('model', { minLength: 1 });
+  const config = readProviderConfig(provider, providerHolder.object(provider));
 
   let host: string | undefined;
   let port: number | undefined;
@@ -110,31 +104,6 @@ function readLlm(llm: FieldReader): LlmSpec | undefined {
     authHeader = { headerName: a.optionalString('headerName', { minLength: 1 }), prefix: a.optionalString('prefix') };
     if (authHeader.headerName === undefined && authHeader.prefix === undefined) a.fail('at least one of prefix or headerName must be set');
   }
-  if (authToken === undefined) return undefined;
-  return { provider, authToken, model, host, port, fullPath, authHeader };
-}
-
-function readAuthToken(config: FieldReader): AuthTokenSpec | undefined {
-  if (!config.has('authToken')) {
-    config.fail('is required', 'authToken');
-    return undefined;
-  }
-  const t = config.object('authToken');
-  const kind = t.enumOf('kind', ['Inline', 'SecretRef', 'Passthrough'] as const);
-  if (t.has('inline') && t.has('secretRef')) t.fail('at most one of inline or secretRef may be set');
-  switch (kind) {
-    case 'Inline': {
-      const inline = t.string('inline', { minLength: 1 });
-      return inline === undefined ? undefined : { kind, inline };
-    }
-    case 'SecretRef': {
-      if (!t.has('secretRef')) t.fail('is required when kind is SecretRef', 'secretRef');
-      const secretName = t.object('secretRef').string('name', { minLength: 1 });
-      return secretName === undefined ? undefined : { kind, secretName };
-    }
-    case 'Passthrough':
-      return { kind };
-    default:
-      return undefined;
-  }
+  if (config === undefined) return undefined;
+  return { provider, auth: config.auth, settings: config.settings, host, port, fullPath, authHeader };
 }

@@ -26,7 +26,11 @@ test('errors name the file, resource and field, with the API\'s messages', () =>
     ['spec: {type: Static, ai: {llm: {}}}', /spec\.ai: ai backend must be nil if the type is not 'ai'/],
     ['spec: {type: AI, ai: {llm: {host: h, openai: {authToken: {kind: Passthrough}}}}}', /spec\.ai\.llm: both host and port must be set together/],
     ['spec: {type: AI, ai: {llm: {openai: {authToken: {kind: SecretRef}}}}}', /spec\.ai\.llm\.openai\.authToken\.secretRef: is required when kind is SecretRef/],
-    ['spec: {type: AI, ai: {llm: {anthropic: {authToken: {kind: Passthrough}}}}}', /spec\.ai\.llm\.anthropic: provider anthropic is not supported yet/],
+    ['spec: {type: AI, ai: {llm: {gemini: {authToken: {kind: Passthrough}, apiVersion: v1beta}}}}', /spec\.ai\.llm\.gemini\.model: is required/],
+    ['spec: {type: AI, ai: {llm: {provider: {azureopenai: {authToken: {kind: Passthrough}, endpoint: e, apiVersion: v}}}}}', /spec\.ai\.llm\.provider\.azureopenai\.deploymentName: is required/],
+    ['spec: {type: AI, ai: {llm: {vertexai: {authToken: {kind: Passthrough}, model: m, apiVersion: v1, projectId: p, location: l, publisher: ACME}}}}', /spec\.ai\.llm\.vertexai\.publisher: must be one of GOOGLE \(got "ACME"\)/],
+    ['spec: {type: AI, ai: {llm: {bedrock: {model: m, region: US_EAST}}}}', /spec\.ai\.llm\.bedrock\.region: must be 1-63 lower-case letters, digits and hyphens/],
+    ['spec: {type: AI, ai: {llm: {bedrock: {model: m}}}}', /spec\.ai\.llm\.bedrock\.auth: without auth \(the default AWS credential chain\) is not supported yet/],
     ['spec: {type: AI, ai: {llm: {openai: {authToken: {kind: Inline, inline: 123456789}}}}}', /authToken\.inline: must be a string$/],
   ];
   for (const [spec, expected] of cases) {

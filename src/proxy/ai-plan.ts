@@ -1,0 +1,71 @@
+import type { CompiledAiBackend } from '../config/runtime-config.js';
+import { GatewayError } from '../core/errors.js';
+import type { ClientCall, UpstreamOperation } from '../providers/provider.js';
+import { translatorFor } from '../translators/registry.js';
+import type { ApiSchema, OperationTranslator, SchemaTranslator, TranslatedOperation } from '../translators/translator.js';
+
+/** How one client request is served by an AI Backend, decided from its path before the body is read. */
+export interface AiPlan {
+  /** The schema the client speaks. */
+  client: ApiSchema;
+  operation: UpstreamOperation;
+  /** Between the client's schema and the provider's; undefined when the bytes pass as they are. */
+  translation: { translator: SchemaTranslator; operation: OperationTranslator } | undefined;
+  /** The provider path, when the client's path decides it (the provider's own API, OpenAI object paths). */
+  path: string | undefined;
+  /** The body's `model`: replaced by the Backend's (generation), kept, or there is none. */
+  bodyModel: 'backend' | 'client' | 'none';
+  /** The model a Google-style path names, for the access log. */
+  pathModel: string | undefined;
+}
+
+/** OpenAI API paths, longest first so `/chat/completions` wins over `/completions`. */
+const OPENAI_OPERATIONS: readonly { suffix: string; operation: UpstreamOperation }[] = [
+  { suffix: '/chat/completions', operation: 'chat' },
+  { suffix: '/completions', operation: 'completions' },
+  { suffix: '/embeddings', operation: 'embeddings' },
+  { suffix: '/responses', operation: 'responses' },
+  { suffix: '/models', operation: 'models' },
+];
+
+/** `/models/{id}` and `/responses/{id}[/...]` address one object; the SDK's retrieve calls use them. */
+const OBJECT_PATH = /\/(models\/[^/]+|responses\/[^/]+(?:\/cancel|\/input_items)?)$/;
+
+/** The Anthropic Messages API, as a client of it calls it under any base URL. */
+const ANTHROPIC_MESSAGES = /\/(v1\/)?messages$/;
+
+const GENERATION = new Set<UpstreamOperation>(['chat', 'completions', 'responses']);
+
+/**
+ * What the client asked for and how to serve it: a call in the provider's own API passes
+ * through; an Anthropic Messages call reaches an OpenAI-compatible provider translated; an
+ * OpenAI call passes through to OpenAI-compatible providers and is translated for the others.
+ * Any other path of an OpenAI client (the seed's `/openai`) is chat completions.
+ */
+export function planAiRequest(backend: CompiledAiBackend, call: ClientCall): AiPlan {
+  const { provider } = backend;
+  const native = provider.nativeCall?.(call, backend.settings);
+  if (native !== undefined) {
+    return { client: provider.schema, operation: native.operation, translation: undefined, path: native.path, bodyModel: native.bodyModel, pathModel: native.pathModel };
+  }
+  if (ANTHROPIC_MESSAGES.test(call.path)) return translated(backend, 'anthropic', 'chat');
+  const object = OBJECT_PATH.exec(call.path);
+  const operation = OPENAI_OPERATIONS.find((o) => call.path.endsWith(o.suffix))?.operation ?? (object === null ? 'chat' : 'object');
+  if (provider.schema === 'openai') {
+    return { client: 'openai', operation, translation: undefined, path: operation === 'object' ? object?.[1] : undefined, bodyModel: GENERATION.has(operation) ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
+  }
+  if (operation === 'chat' || operation === 'embeddings' || operation === 'models') return translated(backend, 'openai', operation);
+  throw notSupported(backend, 'openai', operation);
+}
+
+function translated(backend: CompiledAiBackend, client: ApiSchema, operation: TranslatedOperation): AiPlan {
+  const translator = translatorFor(client, backend.provider.schema);
+  const op = translator?.operations[operation];
+  if (translator === undefined || op === undefined) throw notSupported(backend, client, operation);
+  return { client, operation, translation: { translator, operation: op }, path: undefined, bodyModel: operation === 'chat' ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
+}
+
+function notSupported(backend: CompiledAiBackend, client: ApiSchema, operation: UpstreamOperation): GatewayError {
+  const what = client === 'anthropic' ? 'the Anthropic Messages API' : `the OpenAI ${operation} API`;
+  return new GatewayError('operation_not_supported', `backend ${backend.ref} (${backend.provider.id}) does not serve ${what}`);
+}

@@ -1,0 +1,133 @@
+import type { Dispatcher } from 'undici';
+import { signAwsRequest } from '../auth/aws-sigv4.js';
+import { formatAuthHeader, type AwsKeys } from '../auth/backend-credential.js';
+import type { RouteFilter } from '../config/resources/http-route.js';
+import type { CompiledAiBackend } from '../config/runtime-config.js';
+import { GatewayError } from '../core/errors.js';
+import type { TranslateContext } from '../translators/translator.js';
+import type { AiPlan } from './ai-plan.js';
+import { bodyWithModel, type ParsedAiRequest } from './ai-request.js';
+import { applyRequestHeaderFilters } from './filters.js';
+import { exchange, type UpstreamRequest } from './forward.js';
+import { forwardableHeaders, type OutgoingHeaders } from './headers.js';
+import { relayResponse, type ResponseProcessor } from './relay.js';
+import type { RequestContext } from './request-context.js';
+
+/** The credential an attempt sends: a token for a header, or AWS keys to sign with. */
+export type UpstreamCredential = { kind: 'token'; token: string } | { kind: 'aws'; keys: AwsKeys };
+
+/** One try at one provider: everything needed to translate, authenticate and send the request. */
+export interface Attempt {
+  backend: CompiledAiBackend;
+  plan: AiPlan;
+  request: ParsedAiRequest;
+  credential: UpstreamCredential;
+  /** The model sent: the Backend's for generation, else the client's. */
+  model: string | undefined;
+  /** Route header filters; the provider's headers and credential always win over them. */
+  filters: readonly RouteFilter[];
+}
+
+/** Every header a client may carry a provider credential in; none of them goes upstream as sent. */
+const CLIENT_CREDENTIALS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'];
+
+/** Runs one attempt: translate, authenticate, send, and relay the answer through its processor. */
+export async function runAttempt(ctx: RequestContext, attempt: Attempt): Promise<void> {
+  const context = translateContext(ctx, attempt);
+  const upstream = await buildUpstreamRequest(ctx, attempt, context);
+  const translation = attempt.plan.translation;
+  const processor: ResponseProcessor = translation === undefined ? { kind: 'pass', readUsage: true } : { kind: 'translate', translator: translation.translator, operation: translation.operation, context };
+  await exchange(ctx, upstream, (answer) => relayResponse(ctx, answer, processor));
+}
+
+function translateContext(ctx: RequestContext, attempt: Attempt): TranslateContext {
+  return {
+    model: attempt.model ?? '',
+    stream: attempt.request.stream,
+    includeUsage: attempt.request.includeUsage,
+    id: ctx.id,
+    created: Math.floor(ctx.deps.clock.now() / 1000),
+  };
+}
+
+async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, context: TranslateContext): Promise<UpstreamRequest> {
+  const { backend, plan } = attempt;
+  const body = requestBody(attempt, context);
+  const headers = forwardableHeaders(ctx.req.headers, dropped(backend));
+  applyRequestHeaderFilters(headers, attempt.filters);
+  for (const [name, value] of Object.entries(backend.provider.headers?.(backend.settings) ?? {})) headers[name] ??= value;
+  headers.host = backend.hostHeader;
+  // Usage is read from the answer on the way back, which needs it uncompressed.
+  headers['accept-encoding'] = 'identity';
+  headers['x-request-id'] ??= ctx.id;
+  if (plan.translation !== undefined) headers['content-type'] = 'application/json';
+  if (body !== null) headers['content-length'] = String(body.length);
+  const path = upstreamPath(ctx, attempt);
+  const method = (plan.translation !== undefined ? (body === null ? 'GET' : 'POST') : ctx.req.method) as Dispatcher.HttpMethod;
+  await authenticate(headers, attempt, { method, path, body }, new Date(ctx.deps.clock.now()));
+  return { origin: backend.origin, path, method, headers, body };
+}
+
+/** The client's credential headers and the provider's own header are set by the gateway alone. */
+function dropped(backend: CompiledAiBackend): ReadonlySet<string> {
+  const placement = backend.placement;
+  return new Set(['accept-encoding', ...CLIENT_CREDENTIALS, ...('header' in placement ? [placement.header] : [])]);
+}
+
+function requestBody(attempt: Attempt, context: TranslateContext): Buffer | null {
+  const { plan, request, backend } = attempt;
+  const translation = plan.translation;
+  if (translation === undefined) return plan.bodyModel === 'backend' ? bodyWithModel(request, attempt.model) : request.raw;
+  if (request.json === undefined) return null;
+  const body = translation.operation.request(request.json, context);
+  backend.provider.decorateBody?.(body, { operation: plan.operation, settings: backend.settings });
+  return Buffer.from(JSON.stringify(body));
+}
+
+/**
+ * Where the request goes: the provider's path for the operation, the path the client's own
+ * provider API named, or the Backend's `path.full` for generation. The client's query string
+ * follows untranslated OpenAI-compatible requests, as it always has.
+ */
+function upstreamPath(ctx: RequestContext, attempt: Attempt): string {
+  const { backend, plan } = attempt;
+  const clientQuery = plan.translation === undefined && backend.provider.schema === 'openai' && ctx.view.query !== '' ? `?${ctx.view.query}` : '';
+  if (plan.operation === 'native' || (plan.path !== undefined && plan.operation !== 'object')) return plan.path ?? '/';
+  const full = backend.fullPath === undefined ? undefined : overridePath(backend.fullPath, plan.operation);
+  if (full !== undefined) return full + clientQuery;
+  const target = backend.provider.target({ operation: plan.operation, model: attempt.model, stream: attempt.request.stream, settings: backend.settings, ...(plan.path === undefined ? {} : { path: plan.path }) });
+  if ('unsupported' in target) throw new GatewayError('operation_not_supported', `backend ${backend.ref}: ${target.unsupported}`);
+  return target.path + clientQuery;
+}
+
+/**
+ * `path.full` names the generation endpoint. An OpenAI-compatible server's other endpoints sit
+ * beside its chat endpoint (`…/chat/completions` -> `…/embeddings`), so they are derived from it;
+ * a full path of any other form is used for generation only.
+ */
+function overridePath(fullPath: string, operation: AiPlan['operation']): string | undefined {
+  if (operation === 'chat') return fullPath;
+  const base = fullPath.endsWith('/chat/completions') ? fullPath.slice(0, -'/chat/completions'.length) : undefined;
+  const suffix = { completions: '/completions', embeddings: '/embeddings', responses: '/responses', models: '/models' }[operation as string];
+  return base === undefined || suffix === undefined ? undefined : base + suffix;
+}
+
+async function authenticate(headers: OutgoingHeaders, attempt: Attempt, request: { method: string; path: string; body: Buffer | null }, now: Date): Promise<void> {
+  const { backend, credential } = attempt;
+  const placement = backend.placement;
+  if ('header' in placement) {
+    if (credential.kind !== 'token') throw new GatewayError('backend_unavailable', `backend ${backend.ref} has no token for its ${placement.header} header`);
+    headers[placement.header] = formatAuthHeader(placement.prefix, credential.token);
+    return;
+  }
+  if (credential.kind !== 'aws') throw new GatewayError('backend_unavailable', `backend ${backend.ref} has no AWS keys to sign with`);
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  const signed = await signAwsRequest(
+    { method: request.method, origin: backend.origin, path: request.path, headers: flat, body: request.body },
+    credential.keys,
+    { region: backend.settings.region ?? 'us-east-1', service: placement.sigv4.service },
+    now,
+  );
+  Object.assign(headers, flat, signed);
+}

@@ -1,0 +1,21 @@
+import type { SchemaTranslator } from '../translator.js';
+import { providerError } from './errors.js';
+import { listModels } from './models.js';
+import { chatRequest } from './request.js';
+import { chatResponse } from './response.js';
+import { AnthropicStreamToOpenAi } from './stream.js';
+
+/** OpenAI chat completions and model listing in front of Anthropic's Messages API. */
+export const openAiToAnthropic: SchemaTranslator = {
+  client: 'openai',
+  provider: 'anthropic',
+  operations: {
+    chat: {
+      request: chatRequest,
+      response: chatResponse,
+      stream: (ctx) => new AnthropicStreamToOpenAi(ctx),
+    },
+    models: listModels,
+  },
+  error: (status, body) => providerError(status, body),
+};

@@ -1,0 +1,67 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorBody } from '../../apischema/openai.js';
+import { errorText, openAiError } from '../openai-error.js';
+import { isRecord } from './mapping.js';
+
+/**
+ * Errors from AWS's front end when the request's credentials are wrong (bad signature,
+ * unknown or expired key): all sent as 403, but they are authentication failures, not a
+ * missing permission, so the client sees 401. `AccessDeniedException` (the identity may not
+ * use the model) stays 403.
+ */
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+]);
+
+/**
+ * The model behind Bedrock failed (424, a status OpenAI clients do not know): 502 tells them it
+ * is the upstream's fault and worth a retry.
+ */
+const MODEL_ERRORS = new Set(['ModelErrorException', 'ModelStreamErrorException']);
+
+/** The status a client sees for a Bedrock error; everything not listed keeps Bedrock's status. */
+export function clientStatus(errorName: string | undefined, status: number): number {
+  if (errorName !== undefined && CREDENTIAL_ERRORS.has(errorName)) return 401;
+  if (errorName !== undefined && MODEL_ERRORS.has(errorName)) return 502;
+  return status;
+}
+
+/**
+ * The error's name from `x-amzn-errortype` (`ThrottlingException:http://internal.amazon.com/…`):
+ * what precedes the first `:`, after any `#` namespace, as the AWS SDKs read it. Without the
+ * header, the body's `__type` or `code`.
+ */
+export function errorName(header: string | string[] | undefined, body: Record<string, unknown>): string | undefined {
+  const raw = (Array.isArray(header) ? header[0] : header) ?? (typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined);
+  if (raw === undefined) return undefined;
+  const name = raw.split(':')[0] ?? '';
+  const short = name.includes('#') ? name.slice(name.indexOf('#') + 1) : name;
+  return short === '' ? undefined : short;
+}
+
+/** Bedrock's message, with the model's own message when Bedrock passes one on. */
+export function errorMessage(body: Record<string, unknown>): string | undefined {
+  const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
+  const original = typeof body.originalMessage === 'string' ? body.originalMessage : undefined;
+  if (message !== undefined && original !== undefined && original !== message) return `${message}: ${original}`;
+  return message ?? original;
+}
+
+/** A Bedrock error answer (`{"message": …}` and its name in `x-amzn-errortype`) in OpenAI's shape. */
+export function bedrockError(status: number, body: Buffer, headers: IncomingHttpHeaders): { status: number; body: ErrorBody } {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const json: unknown = JSON.parse(body.toString('utf8'));
+    if (isRecord(json)) parsed = json;
+  } catch {
+    // Not JSON (a proxy's page, say): its text is the message.
+  }
+  const name = errorName(headers['x-amzn-errortype'], parsed);
+  const message = errorMessage(parsed) ?? (errorText(body) || `Bedrock answered with status ${status}`);
+  return openAiError(clientStatus(name, status), message, name ?? null);
+}

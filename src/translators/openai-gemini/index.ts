@@ -1,0 +1,33 @@
+import type { OperationTranslator, SchemaTranslator } from '../translator.js';
+import { geminiEmbeddings, vertexEmbeddings } from './embeddings.js';
+import { geminiError } from './errors.js';
+import { geminiModels } from './models.js';
+import { chatRequest } from './request.js';
+import { chatResponse } from './response.js';
+import { GeminiChatStream } from './stream.js';
+
+/** Chat is the same `generateContent` shape on the Gemini API and on Vertex AI. */
+const chat: OperationTranslator = {
+  request: chatRequest,
+  response: chatResponse,
+  stream: (ctx) => new GeminiChatStream(ctx),
+};
+
+/** OpenAI clients in front of the Gemini API (generativelanguage.googleapis.com). */
+export const openAiToGemini: SchemaTranslator = {
+  client: 'openai',
+  provider: 'gemini',
+  operations: { chat, embeddings: geminiEmbeddings, models: geminiModels },
+  error: geminiError,
+};
+
+/**
+ * OpenAI clients in front of Vertex AI's Gemini models: the same chat, embeddings through
+ * `:predict`, and no model listing (Vertex lists publisher models elsewhere, in another shape).
+ */
+export const openAiToVertex: SchemaTranslator = {
+  client: 'openai',
+  provider: 'vertex',
+  operations: { chat, embeddings: vertexEmbeddings },
+  error: geminiError,
+};

@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The API shapes the gateway speaks: with clients (openai, anthropic) and with providers (all).
+ * `vertex` is Vertex AI: Gemini's generation API, but its own embeddings (`:predict`).
+ */
+export type ApiSchema = 'openai' | 'anthropic' | 'gemini' | 'vertex' | 'bedrock';
+
+/** What a translator knows about one exchange besides the bodies. */
+export interface TranslateContext {
+  /** The model the provider is asked for: the Backend's, else the client's. */
+  model: string;
+  /** The client asked for a streamed answer. */
+  stream: boolean;
+  /** The client asked for usage at the end of the stream (OpenAI `stream_options.include_usage`). */
+  includeUsage: boolean;
+  /** A unique id for this answer, for the ids the client's schema needs (`chatcmpl-…`, `msg_…`). */
+  id: string;
+  /** Seconds since the epoch, for `created`. */
+  created: number;
+}
+
+/** Token usage in OpenAI's terms (prompt tokens include cached ones), for the access log and metrics. */
+export interface UsageCount {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface TranslatedAnswer {
+  /** The answer in the client's schema, to be sent as JSON. */
+  body: unknown;
+  usage: UsageCount | undefined;
+  /** The model the provider says answered. */
+  model: string | undefined;
+}
+
+/**
+ * One streamed answer, translated as it arrives: provider bytes in (SSE or AWS event-stream,
+ * split anywhere), client SSE text out. It never holds back a complete event.
+ */
+export interface StreamTranslator {
+  /** Provider bytes in; the client events they complete, as SSE text (possibly empty). */
+  push(chunk: Buffer): string;
+  /**
+   * The provider's stream ended: the client's closing events (finish reason, usage when asked
+   * for, `[DONE]`), or an error event when the provider's stream ended without finishing.
+   */
+  end(): string;
+  /** Usage reported so far. */
+  readonly usage: UsageCount | undefined;
+  readonly model: string | undefined;
+  /** True once the provider sent an in-band error: the client got an error event and the stream is over. */
+  readonly failed: boolean;
+}
+
+/** One operation (chat, embeddings, model listing) from the client's schema to the provider's and back. */
+export interface OperationTranslator {
+  /**
+   * The client's JSON body as the provider's. Throws a GatewayError (`unsupported_parameter`,
+   * naming the field) for what the provider cannot do, rather than dropping it silently.
+   */
+  request(body: Record<string, unknown>, ctx: TranslateContext): Record<string, unknown>;
+  /** The provider's JSON answer (status 2xx) as the client's. */
+  response(body: unknown, ctx: TranslateContext): TranslatedAnswer;
+  /** Present where the operation streams. */
+  stream?(ctx: TranslateContext): StreamTranslator;
+}
+
+export type TranslatedOperation = 'chat' | 'embeddings' | 'models';
+
+/** Everything between one client schema and one provider schema. */
+export interface SchemaTranslator {
+  client: ApiSchema;
+  provider: ApiSchema;
+  operations: Partial<Record<TranslatedOperation, OperationTranslator>>;
+  /** A provider error answer (status >= 400) in the client's schema, with the status the client should see. */
+  error(status: number, body: Buffer, headers: IncomingHttpHeaders): { status: number; body: unknown };
+}
