@@ -24,6 +24,8 @@ export interface HarnessOptions {
   files: Record<string, string>;
   /** Where api.openai.com:443 really connects (a fake HTTPS provider), and the CA that signed it. */
   openai?: { port: number; caCert: string };
+  /** Where each of these hosts' port 443 really connects (a fake HTTPS provider), and the CA that signed it. */
+  providers?: { port: number; caCert: string; hosts: readonly string[] };
   proxy?: GatewayOptions['proxy'];
   stateDir?: string;
   adminToken?: string;
@@ -40,7 +42,11 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
   for (const [name, text] of Object.entries(options.files)) await writeFile(join(dir, name), text);
   const logs: string[] = [];
   const { logger, accessLog } = createLoggers({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
-  const connectTo = options.openai === undefined ? [] : [{ host: 'api.openai.com', port: 443, targetHost: '127.0.0.1', targetPort: options.openai.port }];
+  const connectTo = [
+    ...(options.openai === undefined ? [] : [{ host: 'api.openai.com', port: 443, targetHost: '127.0.0.1', targetPort: options.openai.port }]),
+    ...(options.providers?.hosts ?? []).map((host) => ({ host, port: 443, targetHost: '127.0.0.1', targetPort: options.providers?.port ?? 0 })),
+  ];
+  const ca = [options.openai?.caCert, options.providers?.caCert].filter((c): c is string => c !== undefined);
   const gateway = new Gateway({
     paths: [dir],
     admin: { host: '127.0.0.1', port: 0 },
@@ -48,7 +54,7 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
     accessLog,
     mapPort: () => 0,
     drainMs: 200,
-    dispatcher: createUpstreamAgent({ connectTo, ...(options.openai === undefined ? {} : { ca: [options.openai.caCert] }) }),
+    dispatcher: createUpstreamAgent({ connectTo, ...(ca.length === 0 ? {} : { ca }) }),
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),

@@ -6,7 +6,8 @@ import type { ChatCompletion } from '../../src/apischema/openai.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { openAiToGemini, openAiToVertex } from '../../src/translators/openai-gemini/index.js';
 import type { OperationTranslator, TranslateContext } from '../../src/translators/translator.js';
-import { chatTranslatorSuite, CTX, dataLines, type ProviderErrorKind, type ProviderStandIn, type Scenario } from './chat-suite.js';
+import { geminiStandIn, geminiSse as sse } from '../fixtures/gemini/stand-in.js';
+import { chatTranslatorSuite, CTX, dataLines, type ProviderStandIn } from './chat-suite.js';
 import { openAiClientView } from './openai-client-view.js';
 
 // OpenAI clients in front of Gemini and Vertex AI: the shared suite against a stand-in that
@@ -23,8 +24,6 @@ function fixture(name: string): { status: number; body: unknown } {
 const recorded = (name: string): unknown => fixture(name).body;
 const recordedStream = (name: string): Buffer => readFileSync(new URL(`../fixtures/gemini/${name}`, import.meta.url));
 
-/** Google's SSE framing: one compact JSON per `data:` line, `\r\n\r\n` after each. */
-const sse = (pieces: unknown[]): Buffer => Buffer.from(pieces.map((p) => `data: ${JSON.stringify(p)}\r\n\r\n`).join(''));
 
 function runStream(bytes: Buffer, ctx: TranslateContext = STREAM_CTX): { text: string; failed: boolean; usage: unknown; chunks: Record<string, unknown>[] } {
   const stream = chat.stream?.(ctx);
@@ -40,64 +39,14 @@ function throwsUnsupported(fn: () => unknown, param: string): void {
   assert.throws(fn, (err: unknown) => err instanceof GatewayError && err.code === 'unsupported_parameter' && err.param === param && err.message.length > 0);
 }
 
-/** What Gemini answers for a suite scenario; part of the completion is thinking, as with 2.5 models. */
+/** The Gemini stand-in, with the suite's own request checked too. */
 function standIn(provider: 'gemini' | 'vertex'): ProviderStandIn {
-  const extra = provider === 'vertex' ? { createTime: '2025-05-05T21:30:47.262229Z' } : {};
-  const usage = (s: Scenario, final: boolean): Record<string, unknown> => {
-    const thoughts = Math.min(4, s.completionTokens - 1);
-    const details = { promptTokensDetails: [{ modality: 'TEXT', tokenCount: s.promptTokens }], ...(provider === 'vertex' ? { trafficType: 'ON_DEMAND' } : {}) };
-    return final
-      ? { promptTokenCount: s.promptTokens, candidatesTokenCount: s.completionTokens - thoughts, totalTokenCount: s.promptTokens + s.completionTokens, ...details, thoughtsTokenCount: thoughts }
-      : { promptTokenCount: s.promptTokens, totalTokenCount: s.promptTokens + thoughts, ...details, thoughtsTokenCount: thoughts };
-  };
-  const parts = (s: Scenario): Record<string, unknown>[] => (s.kind === 'tool_calls' ? s.calls.map((c) => ({ functionCall: { name: c.name, args: c.args } })) : [{ text: s.text }]);
-  const piece = (p: Record<string, unknown>[], s: Scenario, final: boolean): Record<string, unknown> => ({
-    candidates: [{ content: { parts: p, role: 'model' }, ...(final ? { finishReason: s.kind === 'length' ? 'MAX_TOKENS' : 'STOP' } : {}), index: 0 }],
-    usageMetadata: usage(s, final),
-    modelVersion: 'gemini-2.5-flash',
-    ...extra,
-    responseId: 'By4ZaNWAEPKQhMIP4KS3oAc',
-  });
-  const accept = (request: Record<string, unknown>, s: Scenario): void => {
-    // Gemini rejects fields it does not know, and the model goes in the URL, not the body.
-    for (const key of Object.keys(request)) assert.ok(['contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig'].includes(key), key);
+  return geminiStandIn(provider, (request, s) => {
     assert.deepEqual(request.systemInstruction, { parts: [{ text: 'You are terse.' }] });
     assert.deepEqual(request.contents, [{ role: 'user', parts: [{ text: 'What is recursion? And the weather in Paris?' }] }]);
     if (s.kind === 'length') assert.deepEqual(request.generationConfig, { maxOutputTokens: 5 });
-  };
-  const error = (status: number, message: string, code: string): { status: number; body: Buffer } => ({ status, body: Buffer.from(JSON.stringify({ error: { code: status, message, status: code } }, null, 2)) });
-  const errors: Record<ProviderErrorKind, () => { status: number; body: Buffer }> = {
-    rate_limit: () => error(429, 'Resource has been exhausted (e.g. check quota).', 'RESOURCE_EXHAUSTED'),
-    overloaded: () => error(503, 'The model is overloaded. Please try again later.', 'UNAVAILABLE'),
-    bad_request: () => error(400, '* GenerateContentRequest.contents: contents is not specified\n', 'INVALID_ARGUMENT'),
-    auth: () =>
-      provider === 'gemini'
-        ? { status: 400, body: Buffer.from(JSON.stringify(recorded('error-api-key.json'))) }
-        : error(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'UNAUTHENTICATED'),
-  };
-  return {
-    json(request, s) {
-      accept(request, s);
-      return piece(parts(s), s, true);
-    },
-    stream(request, s) {
-      accept(request, s);
-      const thinking = piece([{ text: '**Planning the answer**\n\n', thought: true }], s, false);
-      const all = parts(s);
-      if (s.kind === 'tool_calls') return sse([thinking, ...all.map((p, i) => piece([p], s, i === all.length - 1))]);
-      const chars = Array.from(s.text);
-      const cuts = [0, 5, 11, chars.length];
-      return sse([thinking, ...cuts.slice(1).map((end, i) => piece([{ text: chars.slice(cuts[i], end).join('') }], s, end === chars.length))]);
-    },
-    error: (kind) => errors[kind](),
-    streamWithError(request) {
-      accept(request, SCENARIO_TEXT);
-      const internal = { error: { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' } };
-      return sse([piece([{ text: 'Hello' }], SCENARIO_TEXT, false), internal]);
-    },
-  };
+  });
 }
-const SCENARIO_TEXT: Scenario = { kind: 'text', text: 'Hello', promptTokens: 3, completionTokens: 2 };
 
 const ERROR_STATUS = { rate_limit: 429, overloaded: 503, bad_request: 400, auth: 401 };
 chatTranslatorSuite({ name: 'openai -> gemini', translator: openAiToGemini, client: openAiClientView, standIn: standIn('gemini'), supportsChoices: true, errorStatus: ERROR_STATUS });

@@ -1,6 +1,5 @@
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 import { isPlainObject } from '../../core/json.js';
-import { loadAll, YAMLException } from 'js-yaml';
-
 import type { Origin, SourcedObject } from '../resources/kube-object.js';
 
 /** A file (or applied text) that is not valid YAML: nothing from it is used. */
@@ -20,7 +19,8 @@ export function parseManifests(text: string, origin: Omit<Origin, 'document'>): 
   const where = origin.path ?? origin.source;
   let docs: unknown[];
   try {
-    docs = loadAll(text, undefined, { filename: where });
+    // The core schema, as Kubernetes reads YAML: `apiVersion: 2024-10-21` stays a string, not a date.
+    docs = loadAll(text, undefined, { filename: where, schema: CORE_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const mark = err.mark as { line?: number; column?: number } | undefined;
