@@ -1,65 +1,76 @@
 /**
  * The benchmark's upstream: a minimal node:http server answering every request with the same
- * OpenAI chat.completion JSON. Kept as cheap as possible so it is not what the proxies measure.
+ * precomputed bytes (bench/answers.ts). Kept as cheap as possible so it is not what the proxies
+ * measure. The path picks the provider (`/v1/messages`: Anthropic, anything else: OpenAI) and
+ * `"stream":true` in the body picks an SSE stream over JSON.
  * Usage: node --import tsx bench/fixed-upstream.ts [port]   (0 or none = any free port)
  * Prints "LISTENING <port>" once bound; the orchestrator reads it.
  */
 import { createServer } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Echo } from './answers.js';
+import { ANTHROPIC_JSON, ANTHROPIC_STREAM, anthropicMessage, anthropicStream, ECHO_HEADERS, OPENAI_JSON, OPENAI_STREAM } from './answers.js';
 
-const ANSWER = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-bench0000000000000000000000',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini-2024-07-18',
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content:
-            'A function calls itself, a mirror in a mirror,\nuntil the base case answers and the calls unwind.',
-          refusal: null,
-        },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: {
-      prompt_tokens: 39,
-      completion_tokens: 35,
-      total_tokens: 74,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    },
-    system_fingerprint: 'fp_bench',
-  }),
-);
-const HEADERS = { 'content-type': 'application/json', 'content-length': String(ANSWER.length) };
+interface Answer {
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+const json = (body: Buffer): Answer => ({ headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+// No content-length: a stream goes out chunked, as the providers send it.
+const sse = (body: Buffer): Answer => ({ headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }, body });
+
+const ANSWERS = {
+  openai: { json: json(OPENAI_JSON), stream: sse(OPENAI_STREAM) },
+  anthropic: { json: json(ANTHROPIC_JSON), stream: sse(ANTHROPIC_STREAM) },
+};
+
+/** A byte search, not a parse: both spellings clients use (compact JSON and the seed's spaced one). */
+const STREAM_FLAGS = [Buffer.from('"stream":true'), Buffer.from('"stream": true')];
+const wantsStream = (body: Buffer): boolean => STREAM_FLAGS.some((flag) => body.includes(flag));
+const isAnthropic = (req: IncomingMessage): boolean => req.url?.startsWith('/v1/messages') === true;
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(200, answer.headers);
+  res.end(answer.body);
+}
+
+/** The body as one Buffer; the seed's POST nearly always arrives in a single chunk, so no copy then. */
+function readBody(req: IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => done(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)));
+}
+
+/**
+ * Sanity probe only (never sent by wrk): report what arrived, so the orchestrator can check that
+ * each hop injected the credential and that the gateway rewrote the model. To an OpenAI path the
+ * report is the whole JSON answer; to Anthropic's it is the text of a Messages answer (JSON or
+ * stream, as asked), so that it reaches the client through the gateway's translation.
+ */
+function echo(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  let model: unknown = null;
+  try {
+    model = (JSON.parse(body.toString('utf8')) as { model?: unknown }).model ?? null;
+  } catch {
+    // leave model null: the check reports it
+  }
+  const headers: Echo['headers'] = {};
+  for (const name of ECHO_HEADERS) {
+    const value = req.headers[name];
+    headers[name] = Array.isArray(value) ? value.join(', ') : (value ?? null);
+  }
+  const seen: Echo = { path: req.url ?? '', headers, model };
+  const text = JSON.stringify(seen);
+  if (!isAnthropic(req)) return send(res, json(Buffer.from(text)));
+  send(res, wantsStream(body) ? sse(Buffer.from(anthropicStream([text], 1))) : json(Buffer.from(anthropicMessage(text, 1))));
+}
 
 const server = createServer((req, res) => {
-  // Sanity probe only (never sent by wrk): echo what arrived, so the orchestrator can check
-  // that each hop injected the credential and that the gateway rewrote the model.
-  if (req.headers['x-bench-echo'] !== undefined) {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let model: unknown = null;
-      try {
-        model = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown }).model ?? null;
-      } catch {
-        // leave model null: the check reports it
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ path: req.url, authorization: req.headers.authorization ?? null, model }));
-    });
-    return;
-  }
-  // Drain the body without looking at it, then answer.
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, HEADERS);
-    res.end(ANSWER);
+  readBody(req, (body) => {
+    if (req.headers['x-bench-echo'] !== undefined) return echo(req, body, res);
+    const provider = isAnthropic(req) ? ANSWERS.anthropic : ANSWERS.openai;
+    send(res, wantsStream(body) ? provider.stream : provider.json);
   });
 });
 // Longer than any run, so idle pooled connections are never closed mid-benchmark.

@@ -141,9 +141,9 @@ export async function runInstructions(tools: Valgrind, isInterrupted: () => bool
   const upstreamPort = await listeningPort(up);
   const scenarios: [string, () => Promise<Target>][] = [
     ['reference-hop', () => referenceHop(upstreamPort, launch)],
-    ['gateway', () => gateway(upstreamPort, 'warn', 1, launch)],
-    ['gateway+accesslog', () => gateway(upstreamPort, 'info', 1, launch)],
-    ['gateway-5000-routes', () => gateway(upstreamPort, 'warn', 5000, launch)],
+    ['gateway', () => gateway(upstreamPort, 'warn', { launch })],
+    ['gateway+accesslog', () => gateway(upstreamPort, 'info', { launch })],
+    ['gateway-5000-routes', () => gateway(upstreamPort, 'warn', { routes: 5000, launch })],
   ];
   const results: IrOutcome[] = [];
   for (const [name, setup] of scenarios) {

@@ -20,6 +20,8 @@ export interface Outcome extends Partial<WrkResult> {
 export const NOISY = 0.1;
 export const RPS_TARGET = 0.8;
 export const RSS_TARGET_MB = 120;
+/** Translating to Anthropic and back may cost at most 25% more CPU per request than passing through. */
+export const TRANSLATION_CPU_TARGET = 1.25;
 
 type Metric = 'rps' | 'p50Ms' | 'p99Ms' | 'cpuUsPerReq';
 /** Each ratio line: numerator scenario, denominator scenario, metric. */
@@ -34,7 +36,30 @@ const RATIOS: Record<string, [string, string, Metric]> = {
   'gateway/reference-hop CPU/req': ['gateway', 'reference-hop', 'cpuUsPerReq'],
   'gateway-5000-routes/gateway req/s': ['gateway-5000-routes', 'gateway', 'rps'],
   'gateway-5000-routes/gateway CPU/req': ['gateway-5000-routes', 'gateway', 'cpuUsPerReq'],
+  'gateway-anthropic/gateway CPU/req': ['gateway-anthropic', 'gateway', 'cpuUsPerReq'],
+  'gateway-anthropic/gateway req/s': ['gateway-anthropic', 'gateway', 'rps'],
+  'gateway-anthropic-stream/gateway-stream CPU/req': ['gateway-anthropic-stream', 'gateway-stream', 'cpuUsPerReq'],
+  'gateway-anthropic-stream/gateway-stream req/s': ['gateway-anthropic-stream', 'gateway-stream', 'rps'],
+  'gateway-stream/gateway CPU/req': ['gateway-stream', 'gateway', 'cpuUsPerReq'],
 };
+
+/** The ratio lines with a target: a floor (req/s) or a ceiling (CPU/req). */
+const TARGETS: Record<string, { atLeast: number } | { atMost: number }> = {
+  'gateway/reference-hop req/s': { atLeast: RPS_TARGET },
+  'gateway-anthropic/gateway CPU/req': { atMost: TRANSLATION_CPU_TARGET },
+  'gateway-anthropic-stream/gateway-stream CPU/req': { atMost: TRANSLATION_CPU_TARGET },
+};
+
+function verdict(key: string, v: number | null): string {
+  const t = TARGETS[key];
+  if (t === undefined || v === null) return '';
+  if ('atLeast' in t) return `   target >= ${t.atLeast.toFixed(2)}: ${v >= t.atLeast ? 'OK' : 'BELOW TARGET'}`;
+  return `   target <= ${t.atMost.toFixed(2)}: ${v <= t.atMost ? 'OK' : 'ABOVE TARGET'}`;
+}
+
+/** Wide enough for the longest scenario name and ratio label, so the columns line up. */
+const NAME_WIDTH = 24;
+const LABEL_WIDTH = Math.max(32, ...Object.keys(RATIOS).map((k) => k.length));
 
 export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;
@@ -67,13 +92,13 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;
 
-  const cols = `${'scenario'.padEnd(18)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'proxy CPU us/req'.padStart(16)} ${'other CPU'.padStart(9)}  note`;
+  const cols = `${'scenario'.padEnd(NAME_WIDTH)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'proxy CPU us/req'.padStart(16)} ${'other CPU'.padStart(9)}  note`;
   console.log(`\n${cols}`);
   for (const r of results) {
     const note = r.status === 'ok' ? (r.note ?? '') : `${r.status}: ${r.note ?? ''}`;
     const other = r.otherCpu === undefined ? '-' : pct(r.otherCpu);
     console.log(
-      `${r.name.padEnd(18)} ${fmt(r.rps, 0).padStart(9)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${fmt(r.cpuUsPerReq, 0).padStart(16)} ${other.padStart(9)}  ${note}`,
+      `${r.name.padEnd(NAME_WIDTH)} ${fmt(r.rps, 0).padStart(9)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${fmt(r.cpuUsPerReq, 0).padStart(16)} ${other.padStart(9)}  ${note}`,
     );
   }
 
@@ -84,17 +109,16 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
     const y = by(b)?.[m];
     const v = x === undefined || y === undefined || y === 0 ? null : round(x / y, 3);
     ratios[key] = v;
-    const target = key === 'gateway/reference-hop req/s' && v !== null ? `   target >= ${RPS_TARGET.toFixed(2)}: ${v >= RPS_TARGET ? 'OK' : 'BELOW TARGET'}` : '';
     const warn = v !== null && (noisy(a) || noisy(b)) ? '   (noisy: other processes were busy)' : '';
-    console.log(`  ${key.padEnd(32)} ${v === null ? 'n/a' : v.toFixed(3)}${target}${warn}`);
+    console.log(`  ${key.padEnd(LABEL_WIDTH)} ${v === null ? 'n/a' : v.toFixed(3)}${verdict(key, v)}${warn}`);
   }
   const peak = by('gateway')?.peakRssMb ?? null;
   const peakLog = by('gateway+accesslog')?.peakRssMb ?? null;
-  const verdict = peak === null ? '' : `   target < ${RSS_TARGET_MB}: ${peak < RSS_TARGET_MB ? 'OK' : 'ABOVE TARGET'}`;
-  console.log(`  ${'gateway peak RSS MB'.padEnd(32)} ${peak ?? 'n/a'}${verdict}`);
-  console.log(`  ${'gateway+accesslog peak RSS MB'.padEnd(32)} ${peakLog ?? 'n/a'}`);
+  const rssVerdict = peak === null ? '' : `   target < ${RSS_TARGET_MB}: ${peak < RSS_TARGET_MB ? 'OK' : 'ABOVE TARGET'}`;
+  console.log(`  ${'gateway peak RSS MB'.padEnd(LABEL_WIDTH)} ${peak ?? 'n/a'}${rssVerdict}`);
+  console.log(`  ${'gateway+accesslog peak RSS MB'.padEnd(LABEL_WIDTH)} ${peakLog ?? 'n/a'}`);
   const reload = by('gateway-5000-routes')?.reloadMs;
-  console.log(`  ${'reload of 5,000 HTTPRoutes ms'.padEnd(32)} ${reload === undefined ? 'n/a' : `${Math.round(reload)}   target < 1000: ${reload < 1000 ? 'OK' : 'ABOVE TARGET'}`}`);
+  console.log(`  ${'reload of 5,000 HTTPRoutes ms'.padEnd(LABEL_WIDTH)} ${reload === undefined ? 'n/a' : `${Math.round(reload)}   target < 1000: ${reload < 1000 ? 'OK' : 'ABOVE TARGET'}`}`);
 
   mkdirSync(outDir, { recursive: true });
   const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the same POST through five paths on this machine, wrk at 32 connections,
- * printed side by side. Absolute numbers swing with the machine; the ratios are the result.
+ * `npm run bench`: the seed's POST through each path on this machine (and, through the gateway,
+ * to an Anthropic Backend and streamed), wrk at 32 connections, printed side by side. Absolute
+ * numbers swing with the machine; the ratios are the result.
  * BENCH_DURATION / BENCH_WARMUP (seconds) shorten or lengthen each scenario; BENCH_ROUNDS
  * repeats them all (default 3) and the report takes medians.
  * `npm run bench -- --instructions`: instead, instructions per request under callgrind (instructions.ts).
@@ -14,8 +15,8 @@ import { INSTRUCTIONS_HINT, runInstructions, valgrindTools } from './instruction
 import { cleanupSync, findBin, listeningPort, sampleRss, stop, stopAll, track } from './procs.js';
 import type { Outcome } from './report.js';
 import { fmt, medianOutcomes, NOISY, pct, report, round } from './report.js';
-import type { Target } from './targets.js';
-import { BENCH, direct, gateway, nginx, probe, referenceHop, ROOT, SCRIPT, tsxScript } from './targets.js';
+import type { Target, Workload } from './targets.js';
+import { BENCH, direct, gateway, nginx, POST, POST_STREAM, probe, referenceHop, ROOT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
 
 const CFG = {
@@ -29,14 +30,14 @@ const CFG = {
 let interrupted = false;
 const INSTALL_HINT = 'apt-get install -y wrk nginx-light';
 
-async function measure(name: string, setup: () => Promise<Target>): Promise<Outcome> {
-  process.stdout.write(`  ${name.padEnd(18)} `);
+async function measure(name: string, setup: () => Promise<Target>, work: Workload): Promise<Outcome> {
+  process.stdout.write(`  ${name.padEnd(24)} `);
   let target: Target | undefined;
   try {
     target = await setup();
-    await probe(target);
+    await probe(target, work);
     const url = target.url;
-    const wrk = (durationS: number) => runWrk({ url, script: SCRIPT, connections: CFG.connections, threads: CFG.threads, durationS, onSpawn: track });
+    const wrk = (durationS: number) => runWrk({ url, script: work.script, connections: CFG.connections, threads: CFG.threads, durationS, onSpawn: track });
     await wrk(CFG.warmupS); // JIT, pools and caches warm; numbers discarded
     const rss = target.sampleRss === true && target.pid !== undefined ? sampleRss(target.pid) : undefined;
     const cpu = watchCpu(target.pid);
@@ -107,9 +108,9 @@ async function main(): Promise<void> {
   const up = tsxScript('fixed-upstream.ts', ['0']);
   const upstreamPort = await listeningPort(up);
   const skip = (name: string, what: string): Outcome => ({ name, status: 'skipped', note: `${what} not found: ${INSTALL_HINT}` });
-  const run = async (name: string, setup: () => Promise<Target>): Promise<Outcome> => {
+  const run = async (name: string, setup: () => Promise<Target>, work: Workload = POST): Promise<Outcome> => {
     if (interrupted) return { name, status: 'skipped', note: 'interrupted' };
-    return wrkBin === undefined ? skip(name, 'wrk') : await measure(name, setup);
+    return wrkBin === undefined ? skip(name, 'wrk') : await measure(name, setup, work);
   };
 
   // Rounds of every scenario, reference-hop and gateway back to back, so drift in the machine
@@ -121,9 +122,13 @@ async function main(): Promise<void> {
     results.push(await run('direct', () => Promise.resolve(direct(upstreamPort))));
     results.push(await run('reference-hop', () => referenceHop(upstreamPort)));
     results.push(await run('gateway', () => gateway(upstreamPort, 'warn')));
+    // Right after the gateway it is compared with; the streamed pair comes last, also back to back.
+    results.push(await run('gateway-anthropic', () => gateway(upstreamPort, 'warn', { provider: 'anthropic' })));
     results.push(await run('gateway+accesslog', () => gateway(upstreamPort, 'info')));
-    results.push(await run('gateway-5000-routes', () => gateway(upstreamPort, 'warn', 5000)));
+    results.push(await run('gateway-5000-routes', () => gateway(upstreamPort, 'warn', { routes: 5000 })));
     results.push(nginxBin === undefined ? skip('nginx', 'nginx') : await run('nginx', () => nginx(nginxBin, upstreamPort)));
+    results.push(await run('gateway-stream', () => gateway(upstreamPort, 'warn'), POST_STREAM));
+    results.push(await run('gateway-anthropic-stream', () => gateway(upstreamPort, 'warn', { provider: 'anthropic' }), POST_STREAM));
     rounds.push(results);
   }
   const results = medianOutcomes(rounds);

@@ -2,6 +2,8 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Echo } from './answers.js';
+import { STREAM_TEXT, TEXT } from './answers.js';
 import { nginxConf } from './nginx.js';
 import type { Started, StartOptions } from './procs.js';
 import { freePort, listeningPort, pollUntil, removeDir, start, stop, tempDir } from './procs.js';
@@ -9,9 +11,27 @@ import { freePort, listeningPort, pollUntil, removeDir, start, stop, tempDir } f
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH = join(ROOT, 'bench');
 export const TOKEN = 'bench-token';
-export const SCRIPT = join(BENCH, 'post.lua');
+
+/** A request wrk sends over and over (its script), and the same body for the probe. */
+export interface Workload {
+  script: string;
+  body: string;
+  /** The body asks for an SSE stream (with the usage chunk). */
+  stream: boolean;
+}
+
+function workload(file: string): Workload {
+  const script = join(BENCH, file);
+  const body = /wrk\.body = '(.*)'/.exec(readFileSync(script, 'utf8'))?.[1] ?? '';
+  return { script, body, stream: body.includes('"stream": true') };
+}
+
+/** The seed's chat completion POST; `POST_STREAM` is the same with `"stream": true`. */
+export const POST = workload('post.lua');
+export const POST_STREAM = workload('post-stream.lua');
+export const SCRIPT = POST.script;
 /** The POST body wrk sends; the probe and the instruction count send exactly the same. */
-export const BODY = /wrk\.body = '(.*)'/.exec(readFileSync(SCRIPT, 'utf8'))?.[1] ?? '';
+export const BODY = POST.body;
 
 /** How a Node target is launched. `wrap` goes in front of the node command (valgrind ...); a slow wrapper needs a longer `readyMs`. */
 export interface Launch {
@@ -25,14 +45,16 @@ export interface Target {
   pid?: number;
   /** Sample the pid's RSS too (the gateway). */
   sampleRss?: boolean;
-  /** What the upstream must see on the probe: the injected credential and the model. */
-  expect: { authorization: string | null; model: string };
+  /** What the upstream must see on the probe: request headers (null: absent) and the body's model. */
+  expect: { headers: Record<string, string | null>; model: string };
+  /** The gateway translates to and from Anthropic: the upstream's echo arrives inside an OpenAI answer. */
+  translates?: boolean;
   stop: () => Promise<void>;
   /** Rewrites the config and returns how long until the new version is in force, in ms. */
   reload?: () => Promise<number>;
 }
 
-const HOP_EXPECT = { authorization: `Bearer ${TOKEN}`, model: 'gpt-3.5-turbo' };
+const HOP_EXPECT = { headers: { authorization: `Bearer ${TOKEN}` }, model: 'gpt-3.5-turbo' };
 
 // exactOptionalPropertyTypes: leave `pid` out rather than set it to undefined.
 const pidOf = (s: Started): { pid?: number } => (s.child.pid === undefined ? {} : { pid: s.child.pid });
@@ -47,15 +69,64 @@ export function tsxScript(file: string, args: string[], launch: Launch = {}): St
   return startNode(['--import', 'tsx', join(BENCH, file), ...args], launch);
 }
 
-/** One POST with the echo flag: proves the hop injected the token and (gateway) rewrote the model. */
-export async function probe(t: Target): Promise<void> {
-  const r = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bench-echo': '1' }, body: BODY });
-  const text = await r.text();
-  if (r.status !== 200) throw new Error(`probe answered ${r.status}: ${text.slice(0, 300)}`);
-  const seen = JSON.parse(text) as { authorization: string | null; model: string | null };
-  if (seen.authorization !== t.expect.authorization || seen.model !== t.expect.model) {
+/**
+ * Before measuring, proves the path works as intended. An echo POST: the upstream reports what
+ * it saw (credential, model), directly or, through a translation, as the answer's text. Then,
+ * when the answer is more than the upstream's bytes passed on (a translation, a stream), one
+ * plain POST: it must come back as OpenAI's shape with the upstream's whole text.
+ */
+export async function probe(t: Target, work: Workload = POST): Promise<void> {
+  const echoed = await post(t.url, work.body, true);
+  const seen = JSON.parse(t.translates === true ? openAiContent(echoed, work.stream) : echoed) as Echo;
+  const wrong = Object.entries(t.expect.headers).some(([name, value]) => (seen.headers[name] ?? null) !== value);
+  if (wrong || seen.model !== t.expect.model) {
     throw new Error(`probe: upstream saw ${JSON.stringify(seen)}, expected ${JSON.stringify(t.expect)}`);
   }
+  if (t.translates !== true && !work.stream) return;
+  const content = openAiContent(await post(t.url, work.body, false), work.stream);
+  const want = work.stream ? STREAM_TEXT : TEXT;
+  if (content !== want) throw new Error(`probe: the answer's content is ${JSON.stringify(content.slice(0, 120))}, expected ${JSON.stringify(want.slice(0, 120))}`);
+}
+
+async function post(url: string, body: string, echo: boolean): Promise<string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (echo) headers['x-bench-echo'] = '1';
+  const r = await fetch(url, { method: 'POST', headers, body });
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`probe answered ${r.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** The assistant's text of an OpenAI answer; throws unless it has OpenAI's shape. */
+function openAiContent(text: string, stream: boolean): string {
+  return stream ? streamContent(text) : completionContent(text);
+}
+
+function completionContent(text: string): string {
+  const c = JSON.parse(text) as { object?: unknown; choices?: { message?: { content?: unknown } }[] };
+  const content = c.choices?.[0]?.message?.content;
+  if (c.object !== 'chat.completion' || typeof content !== 'string') throw new Error(`probe: not an OpenAI chat.completion: ${text.slice(0, 300)}`);
+  return content;
+}
+
+/** `data:` events of `chat.completion.chunk`s, one with the usage (asked for), then `[DONE]`. */
+function streamContent(text: string): string {
+  const data = text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim());
+  if (data.at(-1) !== '[DONE]') throw new Error(`probe: the stream does not end with data: [DONE]: ${text.slice(-300)}`);
+  let content = '';
+  let usage = false;
+  for (const d of data.slice(0, -1)) {
+    const chunk = JSON.parse(d) as { object?: unknown; choices?: { delta?: { content?: unknown } }[]; usage?: unknown };
+    if (chunk.object !== 'chat.completion.chunk') throw new Error(`probe: not a chat.completion.chunk: ${d.slice(0, 300)}`);
+    const piece = chunk.choices?.[0]?.delta?.content;
+    if (typeof piece === 'string') content += piece;
+    if (typeof chunk.usage === 'object' && chunk.usage !== null) usage = true;
+  }
+  if (!usage) throw new Error('probe: the stream has no usage chunk');
+  return content;
 }
 
 /** Waits for readiness; if that fails, stops what was started before rethrowing. */
@@ -69,7 +140,7 @@ async function readyOrStop(stopIt: () => Promise<void>, wait: () => Promise<unkn
 }
 
 export function direct(upstreamPort: number): Target {
-  return { url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, expect: { authorization: null, model: 'gpt-3.5-turbo' }, stop: async () => {} };
+  return { url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, expect: { headers: { authorization: null }, model: 'gpt-3.5-turbo' }, stop: async () => {} };
 }
 
 export async function referenceHop(upstreamPort: number, launch: Launch = {}): Promise<Target> {
@@ -80,11 +151,31 @@ export async function referenceHop(upstreamPort: number, launch: Launch = {}): P
   return { url: `http://127.0.0.1:${port}/openai`, ...pidOf(hop), expect: HOP_EXPECT, stop: stopIt };
 }
 
-/** `routes`: how many HTTPRoutes to load; all but the seed's one are other tenants under /openai/. */
-export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', routes = 1, launch: Launch = {}): Promise<Target> {
+export type Provider = 'openai' | 'anthropic';
+
+/**
+ * The AI Backend the gateway's route leads to, named and routed (`/<name>`) after its provider.
+ * The model override makes the gateway rewrite the body; to Anthropic it translates it as well.
+ * `expect`: what the upstream then sees, its own credential header and no other.
+ */
+const BACKENDS: Record<Provider, { model: string; expect: Record<string, string | null> }> = {
+  openai: { model: 'gpt-4o-mini', expect: { authorization: `Bearer ${TOKEN}` } },
+  anthropic: { model: 'claude-3-5-haiku-latest', expect: { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01', authorization: null } },
+};
+
+export interface GatewayOptions {
+  /** How many HTTPRoutes to load; all but the seed's one are other tenants under the same path. */
+  routes?: number;
+  provider?: Provider;
+  launch?: Launch;
+}
+
+export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', opts: GatewayOptions = {}): Promise<Target> {
+  const { routes = 1, provider = 'openai', launch = {} } = opts;
   const dir = tempDir('aigw-bench-');
   const [port, admin] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort) + tenantRoutes(routes - 1));
+  const manifests = (version: string): string => gatewayManifests(port, upstreamPort, provider) + tenantRoutes(routes - 1, provider, version);
+  writeFileSync(join(dir, 'manifests.yaml'), manifests('v1'));
   const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
   // At info every request writes an access-log line to stdout; /dev/null keeps the terminal out of the measurement.
   const gw = startNode(args, launch, { stdoutToNull: logLevel === 'info' });
@@ -94,17 +185,18 @@ export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', r
   };
   await readyOrStop(stopIt, () => pollUntil('gateway /readyz', gw, async () => (await fetch(`http://127.0.0.1:${admin}/readyz`)).status === 200, launch.readyMs));
   return {
-    url: `http://127.0.0.1:${port}/openai`,
+    url: `http://127.0.0.1:${port}/${provider}`,
     ...pidOf(gw),
     sampleRss: true,
-    expect: { authorization: `Bearer ${TOKEN}`, model: 'gpt-4o-mini' },
+    expect: { headers: BACKENDS[provider].expect, model: BACKENDS[provider].model },
+    translates: provider !== 'openai',
     stop: stopIt,
-    reload: () => timeReload(admin, join(dir, 'manifests.yaml'), gatewayManifests(port, upstreamPort) + tenantRoutes(routes - 1, 'v2')),
+    reload: () => timeReload(admin, join(dir, 'manifests.yaml'), manifests('v2')),
   };
 }
 
-/** HTTPRoutes for other tenants, all under /openai/ so they share the seed route's path prefix. */
-function tenantRoutes(count: number, version = 'v1'): string {
+/** HTTPRoutes for other tenants, all under /<backend>/ so they share the seed route's path prefix. */
+function tenantRoutes(count: number, backend: Provider, version: string): string {
   let text = '';
   for (let i = 0; i < count; i++) {
     text += `---
@@ -114,8 +206,8 @@ metadata: { name: tenant-${i}, namespace: kgateway-system, labels: { version: ${
 spec:
   parentRefs: [{ name: ai-gateway, namespace: kgateway-system }]
   rules:
-  - matches: [{ path: { type: PathPrefix, value: /openai/tenant-${i} }, headers: [{ name: x-tenant, value: t${i} }] }]
-    backendRefs: [{ name: openai, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }]
+  - matches: [{ path: { type: PathPrefix, value: /${backend}/tenant-${i} }, headers: [{ name: x-tenant, value: t${i} }] }]
+    backendRefs: [{ name: ${backend}, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }]
 `;
   }
   return text;
@@ -131,8 +223,8 @@ async function timeReload(admin: number, file: string, text: string): Promise<nu
   return performance.now() - started;
 }
 
-/** The seed's setup, pointed at the local upstream; the Backend's model override makes the gateway rewrite the body. */
-function gatewayManifests(port: number, upstreamPort: number): string {
+/** The seed's setup, pointed at the local upstream (a port other than 443: plain HTTP). */
+function gatewayManifests(port: number, upstreamPort: number, provider: Provider): string {
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: { name: ai-gateway, namespace: kgateway-system }
@@ -143,28 +235,28 @@ spec:
 ---
 apiVersion: gateway.kgateway.dev/v1alpha1
 kind: Backend
-metadata: { name: openai, namespace: kgateway-system }
+metadata: { name: ${provider}, namespace: kgateway-system }
 spec:
   type: AI
   ai:
     llm:
       hostOverride: { host: 127.0.0.1, port: ${upstreamPort} }
       provider:
-        openai:
+        ${provider}:
           authToken: { kind: Inline, inline: "${TOKEN}" }
-          model: "gpt-4o-mini"
+          model: "${BACKENDS[provider].model}"
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
-metadata: { name: openai, namespace: kgateway-system }
+metadata: { name: ${provider}, namespace: kgateway-system }
 spec:
   parentRefs:
   - { name: ai-gateway, namespace: kgateway-system }
   rules:
   - matches:
-    - path: { type: PathPrefix, value: /openai }
+    - path: { type: PathPrefix, value: /${provider} }
     backendRefs:
-    - { name: openai, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }
+    - { name: ${provider}, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }
 `;
 }
 

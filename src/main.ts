@@ -1,9 +1,8 @@
 import { networkInterfaces } from 'node:os';
-import type { Dispatcher } from 'undici';
 import { AdminServer } from './admin/admin-server.js';
 import { compileConfig } from './config/compile.js';
 import { formatIssue } from './config/resources/parse.js';
-import type { RuntimeConfig } from './config/runtime-config.js';
+import type { RuntimeConfig, UpstreamTls } from './config/runtime-config.js';
 import { FileSource } from './config/sources/file-source.js';
 import { ResourceStore } from './config/store.js';
 import type { SourcedObject } from './config/resources/kube-object.js';
@@ -17,7 +16,7 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './proxy/handle-request.js';
 import { ListenerManager } from './proxy/listeners.js';
 import type { ProxyOptions } from './proxy/request-context.js';
-import { createUpstreamAgent, type ConnectTo } from './proxy/upstream.js';
+import { UpstreamDispatchers, type ConnectTo, type UpstreamOptions } from './proxy/upstream.js';
 
 export interface GatewayOptions {
   /** Manifest files or directories (-f). */
@@ -35,7 +34,8 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Randomness for weighted picks, mirror sampling and request ids. */
   random?: Random;
-  dispatcher?: Dispatcher;
+  /** Where upstream connections go and which extra CAs they trust (tests: fake providers). */
+  upstream?: UpstreamOptions;
   connectTo?: readonly ConnectTo[];
   /** Maps a Gateway listener port to the port to bind (tests bind 0). */
   mapPort?: (port: number) => number;
@@ -77,12 +77,14 @@ export class Gateway {
     const accessLog = options.accessLog ?? loggers.accessLog;
     this.clock = options.clock ?? systemClock;
     const random = options.random ?? systemRandom;
+    const upstream = new UpstreamDispatchers({ connectTo: options.connectTo ?? [], ...options.upstream });
     this.store = new ResourceStore(this.clock);
     if (options.kubernetes !== undefined) this.metrics.trackKubernetes(options.kubernetes);
     this.config = compileConfig([], { ...this.compileOptions, version: 0 });
     const deps = {
       currentConfig: () => this.config,
-      dispatcher: options.dispatcher ?? createUpstreamAgent({ connectTo: options.connectTo ?? [] }),
+      dispatcher: upstream.default,
+      dispatcherFor: (tls: UpstreamTls | undefined) => upstream.for(tls),
       logger: this.logger,
       accessLog,
       metrics: this.metrics,

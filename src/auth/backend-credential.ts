@@ -78,3 +78,19 @@ export function formatAuthHeader(prefix: string, token: string): string {
   if (prefix === '') return token;
   return prefix.endsWith(' ') ? prefix + token : `${prefix} ${token}`;
 }
+
+/**
+ * Every header a client may carry a provider key in (any provider SDK's), in the order
+ * Passthrough looks at them. None of them goes upstream as the client sent it.
+ */
+export const CLIENT_CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'] as const;
+
+/** The client's query without Google's `key` parameter (a credential, like the headers above). */
+export function queryWithoutKey(query: string): string {
+  if (query === '') return '';
+  const params = new URLSearchParams(query);
+  if (!params.has('key')) return `?${query}`;
+  params.delete('key');
+  const rest = params.toString();
+  return rest === '' ? '' : `?${rest}`;
+}

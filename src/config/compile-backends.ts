@@ -3,25 +3,31 @@ import type { CredentialPlacement } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { condition } from './conditions.js';
 import type { BackendResource, LlmSpec } from './resources/backend.js';
-import type { CompiledAiBackend, CompiledHttpPool, Condition } from './runtime-config.js';
+import type { BackendTls } from './compile-backend-tls.js';
+import type { CompiledAiBackend, CompiledHttpPool, Condition, UpstreamTls } from './runtime-config.js';
 
 export interface CompiledBackendResult {
   backend: CompiledAiBackend | CompiledHttpPool | undefined;
   conditions: Condition[];
 }
 
-/** Backend -> data-plane form plus its `Accepted` condition, with kgateway's reasons and messages. */
-export function compileBackend(resource: BackendResource, secrets: SecretLookup): CompiledBackendResult {
+/**
+ * Backend -> data-plane form plus its `Accepted` condition, with kgateway's reasons and messages.
+ * A BackendTLSPolicy makes it reached over TLS on any port; one that cannot be applied makes it
+ * unusable (never reached in clear).
+ */
+export function compileBackend(resource: BackendResource, secrets: SecretLookup, tls: BackendTls | undefined): CompiledBackendResult {
   const ref = `${resource.meta.namespace}/${resource.meta.name}`;
   const generation = resource.meta.generation;
   if (resource.type === 'Static') {
-    const origins = resource.hosts.map((h) => `http://${formatHost(h.host)}:${h.port}`);
+    if (tls !== undefined && 'error' in tls) return { backend: httpPool(ref, []), conditions: [condition('Accepted', false, 'Invalid', `Backend error: "${tls.error}"`, generation)] };
+    const origins = resource.hosts.map((h) => upstreamOrigin(h.host, h.port, tls?.tls, false));
     return {
-      backend: httpPool(ref, origins),
+      backend: httpPool(ref, origins, tls?.tls),
       conditions: [condition('Accepted', true, 'Accepted', 'Backend accepted', generation)],
     };
   }
-  const backend = compileAiBackend(ref, resource.meta.namespace, resource.llm, secrets);
+  const backend = compileAiBackend(ref, resource.meta.namespace, resource.llm, secrets, tls);
   const accepted =
     backend.credential.kind === 'unavailable'
       ? condition('Accepted', false, 'Invalid', `Backend error: "${backend.credential.reason}"`, generation)
@@ -29,24 +35,32 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup)
   return { backend, conditions: [accepted] };
 }
 
-function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets: SecretLookup): CompiledAiBackend {
+function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets: SecretLookup, tls: BackendTls | undefined): CompiledAiBackend {
   const provider = PROVIDERS[llm.provider];
   const host = llm.host ?? provider.defaultHost(llm.settings);
   const port = llm.port ?? 443;
-  // kgateway: TLS exactly when the port is 443. Unlike kgateway, certificates are always verified.
-  const tls = port === 443;
-  const origin = tls ? `https://${formatHost(host)}` : `http://${formatHost(host)}:${port}`;
+  const credential = tls !== undefined && 'error' in tls ? { kind: 'unavailable' as const, reason: tls.error } : resolveCredential(llm.auth, namespace, secrets);
   return {
     kind: 'ai',
     ref,
     provider,
     settings: llm.settings,
-    origin,
-    hostHeader: tls ? formatHost(host) : `${formatHost(host)}:${port}`,
+    origin: upstreamOrigin(host, port, tls !== undefined && 'tls' in tls ? tls.tls : undefined, true),
+    ...(tls !== undefined && 'tls' in tls ? { tls: tls.tls } : {}),
+    hostHeader: port === 443 ? formatHost(host) : `${formatHost(host)}:${port}`,
     fullPath: llm.fullPath,
     placement: placementOf(provider.credential, llm.authHeader),
-    credential: resolveCredential(llm.auth, namespace, secrets),
+    credential,
   };
+}
+
+/**
+ * `https://host[:port]` or `http://host:port`. TLS when a BackendTLSPolicy asks for it, and
+ * for AI Backends on port 443 (kgateway's rule; unlike kgateway, certificates are always verified).
+ */
+export function upstreamOrigin(host: string, port: number, tls: UpstreamTls | undefined, tlsOn443: boolean): string {
+  if (tls === undefined && !(tlsOn443 && port === 443)) return `http://${formatHost(host)}:${port}`;
+  return port === 443 ? `https://${formatHost(host)}` : `https://${formatHost(host)}:${port}`;
 }
 
 /** The Backend's `authHeader` (v2.1) / `authHeaderOverride` (v2.0) changes the header's name or prefix. */
@@ -55,8 +69,8 @@ function placementOf(placement: CredentialPlacement, override: LlmSpec['authHead
   return { header: override.headerName?.toLowerCase() ?? placement.header, prefix: override.prefix ?? placement.prefix };
 }
 
-export function httpPool(ref: string, origins: readonly string[]): CompiledHttpPool {
-  return { kind: 'pool', ref, origins, state: { next: 0, failedUntil: new Map() } };
+export function httpPool(ref: string, origins: readonly string[], tls?: UpstreamTls): CompiledHttpPool {
+  return { kind: 'pool', ref, origins, state: { next: 0, failedUntil: new Map() }, ...(tls === undefined ? {} : { tls }) };
 }
 
 export function formatHost(host: string): string {

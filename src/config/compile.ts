@@ -1,6 +1,7 @@
 import type { SecretLookup } from '../auth/backend-credential.js';
 import { compareHostnameSpecificity } from '../routing/hostnames.js';
 import { RouteTable } from '../routing/route-table.js';
+import { BackendTlsPolicies } from './compile-backend-tls.js';
 import { compileBackend } from './compile-backends.js';
 import { DEFAULT_CONTROLLER_NAME, compileRoute, type ListenerBuild, type RouteStatusParent } from './compile-routes.js';
 import { UnenforcedPolicies, invalidPolicyGuard, trafficPolicyStatus } from './compile-policies.js';
@@ -81,10 +82,16 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
     certificates: new Map(),
   };
 
+  const configMaps = new Map(of('ConfigMap').map((l) => [`${l.resource.meta.namespace}/${l.resource.meta.name}`, l.resource]));
+  const backendTls = new BackendTlsPolicies(
+    of('BackendTLSPolicy').map((l) => ({ resource: l.resource, origin: l.source.origin })),
+    configMaps,
+    issues,
+  );
   const backends = new Map<string, CompiledAiBackend | CompiledHttpPool | undefined>();
   for (const l of of('Backend')) {
     const b: BackendResource = l.resource;
-    const compiled = compileBackend(b, secrets);
+    const compiled = compileBackend(b, secrets, backendTls.lookup('gateway.kgateway.dev', 'Backend', b.meta.namespace, b.meta.name));
     backends.set(`${b.meta.namespace}/${b.meta.name}`, compiled.backend);
     views.push(view(l.source, { conditions: compiled.conditions }));
   }
@@ -112,8 +119,9 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   }
   markProtocolConflicts(gateways.values());
 
-  for (const kind of ['Service', 'EndpointSlice', 'Namespace', 'ReferenceGrant'] as const) for (const l of of(kind)) views.push(view(l.source, {}));
+  for (const kind of ['Service', 'EndpointSlice', 'Namespace', 'ReferenceGrant', 'ConfigMap', 'BackendTLSPolicy'] as const) for (const l of of(kind)) views.push(view(l.source, {}));
   const resolver = new BackendResolver({
+    tls: (ns, name) => backendTls.lookup('', 'Service', ns, name),
     backends,
     services: of('Service').map((l) => l.resource),
     endpointSlices: of('EndpointSlice').map((l) => l.resource),

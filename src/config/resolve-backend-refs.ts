@@ -1,10 +1,11 @@
 import { GatewayError } from '../core/errors.js';
-import { formatHost, httpPool } from './compile-backends.js';
+import type { BackendTls } from './compile-backend-tls.js';
+import { httpPool, upstreamOrigin } from './compile-backends.js';
 import type { EndpointSliceResource } from './resources/endpoint-slice.js';
 import type { ObjectRef } from './resources/http-route.js';
 import { referenceAllowed, type ReferenceGrantResource } from './resources/reference-grant.js';
 import type { ServiceResource } from './resources/service.js';
-import type { BackendTarget, CompiledAiBackend, CompiledHttpPool } from './runtime-config.js';
+import type { BackendTarget, CompiledAiBackend, CompiledHttpPool, UpstreamTls } from './runtime-config.js';
 
 const KGATEWAY_GROUP = 'gateway.kgateway.dev';
 
@@ -15,6 +16,8 @@ export interface RefIssue {
 }
 
 export interface ResolverInput {
+  /** The BackendTLSPolicy TLS a Service is reached with, if one targets it. */
+  tls: (namespace: string, name: string) => BackendTls | undefined;
   backends: ReadonlyMap<string, CompiledAiBackend | CompiledHttpPool | undefined>;
   services: readonly ServiceResource[];
   endpointSlices: readonly EndpointSliceResource[];
@@ -67,10 +70,13 @@ export class BackendResolver {
     if (ref.port === undefined) return unresolved({ reason: 'BackendNotFound', message: `backendRef to Service "${ref.name}" needs a port` });
     const port = service.ports.find((p) => p.port === ref.port);
     if (port === undefined) return unresolved({ reason: 'BackendNotFound', message: `Service "${ref.name}" has no port ${ref.port}` });
-    return this.servicePool(service, port);
+    const tls = this.input.tls(ref.namespace, ref.name);
+    // A policy that cannot be applied: the Service is not reached at all rather than in clear.
+    if (tls !== undefined && 'error' in tls) return { kind: 'unresolved', ref: name, error: new GatewayError('backend_unavailable', tls.error) };
+    return this.servicePool(service, port, tls?.tls);
   }
 
-  private servicePool(service: ServiceResource, port: ServiceResource['ports'][number]): CompiledHttpPool {
+  private servicePool(service: ServiceResource, port: ServiceResource['ports'][number], tls: UpstreamTls | undefined): CompiledHttpPool {
     const key = `${service.meta.namespace}/${service.meta.name}:${port.port}`;
     let pool = this.pools.get(key);
     if (pool === undefined) {
@@ -79,9 +85,9 @@ export class BackendResolver {
         // EndpointSlice ports carry the Service port's name; the number is the resolved targetPort.
         const slicePort = slice.ports.find((p) => p.name === port.name) ?? (typeof port.targetPort === 'number' && slice.ports.length === 0 ? { port: port.targetPort } : undefined);
         if (slicePort === undefined) continue;
-        for (const address of slice.readyAddresses) origins.push(`http://${formatHost(address)}:${slicePort.port}`);
+        for (const address of slice.readyAddresses) origins.push(upstreamOrigin(address, slicePort.port, tls, false));
       }
-      pool = httpPool(key, origins);
+      pool = httpPool(key, origins, tls);
       this.pools.set(key, pool);
     }
     return pool;

@@ -22,6 +22,8 @@ export interface CompiledAiBackend {
   /** The provider's credential header, or the Backend's `authHeader` override of it. */
   placement: CredentialPlacement;
   credential: BackendCredential;
+  /** A BackendTLSPolicy's TLS settings for the upstream. */
+  tls?: UpstreamTls;
 }
 
 /** Plain HTTP endpoints: a Static Backend's hosts, or a Service port's ready endpoints. */
@@ -31,6 +33,8 @@ export interface CompiledHttpPool {
   origins: readonly string[];
   /** Round-robin position and endpoints that recently failed to connect; per config version. */
   state: { next: number; failedUntil: Map<string, number> };
+  /** A BackendTLSPolicy's TLS settings for the endpoints. */
+  tls?: UpstreamTls;
 }
 
 /** Where a share of a rule's traffic goes; an unresolved ref answers its share with an error. */
@@ -109,6 +113,13 @@ export interface ResourceView {
   /** The manifest with every secret value replaced by `[redacted]`. */
   manifest: unknown;
   status: unknown;
+}
+
+/** How to reach one upstream over TLS (a BackendTLSPolicy): the name to send and check, and whom to trust. */
+export interface UpstreamTls {
+  servername: string;
+  /** The platform's CAs, or only these PEM certificates. */
+  ca: 'system' | readonly string[];
 }
 
 export interface RuntimeConfig {

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import { KubeApiClient } from './api-client.js';
 
 /** What is listed and watched, cluster-wide: every kind the gateway reads, at its first version. */
-export const WATCHED_KINDS = KINDS.map((info) => ({ kind: info.kind, apiVersion: apiVersionOf(info), path: collectionPath(info), namespaced: info.namespaced }));
+export const WATCHED_KINDS = KINDS.map((info) => ({ kind: info.kind, apiVersion: apiVersionOf(info), path: collectionPath(info), namespaced: info.namespaced, optional: info.optional === true }));
 
 type Watched = (typeof WATCHED_KINDS)[number];
 
@@ -89,10 +89,16 @@ export class KubernetesSource {
     while (!this.stopped) {
       try {
         if (resourceVersion === undefined) {
-          resourceVersion = await this.list(kind);
+          const listed = await this.list(kind);
           this.listed.add(kind.kind);
           onListed();
           this.changed();
+          if (listed === undefined) {
+            // The cluster has no such resource (its CRD is not installed): none of it, for now; look again later.
+            await pause(max);
+            continue;
+          }
+          resourceVersion = listed;
         }
         resourceVersion = await this.watchFrom(kind, resourceVersion);
         wait = first;
@@ -104,14 +110,19 @@ export class KubernetesSource {
           continue;
         }
         this.options.logger.warn({ kind: kind.kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait }, 'Kubernetes list/watch failed; serving the last objects');
-        await new Promise((r) => setTimeout(r, wait));
+        await pause(wait);
         wait = Math.min(wait * 2, max);
       }
     }
   }
 
-  private async list(kind: Watched): Promise<string> {
+  /** Lists a kind; undefined when the API server has no such resource and the kind is optional. */
+  private async list(kind: Watched): Promise<string | undefined> {
     const answer = await this.client.request('GET', kind.path);
+    if (answer.status === 404 && kind.optional) {
+      this.objects.set(kind.kind, new Map());
+      return undefined;
+    }
     if (answer.status !== 200) throw new Error(`list ${kind.path} answered ${answer.status}`);
     const body = answer.body as { metadata?: { resourceVersion?: string }; items?: unknown[] };
     const items = new Map<string, KubeObject>();
@@ -188,4 +199,9 @@ function sameExceptStatus(a: Record<string, unknown>, b: Record<string, unknown>
 
 function isGone(err: unknown): boolean {
   return (err as { statusCode?: unknown }).statusCode === 410;
+}
+
+/** A wait that does not keep the process alive once the gateway stops. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

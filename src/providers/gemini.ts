@@ -1,3 +1,4 @@
+import { queryWithoutKey } from '../auth/backend-credential.js';
 import { modelMethod, type ClientCall, type NativeCall, type Provider, type ProviderSettings, type Target } from './provider.js';
 
 /** `…/models/{model}:{method}`: how Google's SDKs call a model, under any base path. */
@@ -6,14 +7,6 @@ export const MODEL_METHOD = /\/models\/([^/:]+):([A-Za-z]+)$/;
 /** Methods that generate: the Backend's model replaces the client's. */
 export const GENERATING = new Set(['generateContent', 'streamGenerateContent', 'countTokens']);
 
-/** The client's query without its `key` (a credential: the Backend's, or moved to a header). */
-export function queryWithoutKey(query: string): string {
-  if (query === '') return '';
-  const params = new URLSearchParams(query);
-  params.delete('key');
-  const rest = params.toString();
-  return rest === '' ? '' : `?${rest}`;
-}
 
 function version(settings: ProviderSettings): string {
   return encodeURIComponent(settings.apiVersion ?? 'v1beta');

@@ -17,6 +17,8 @@ export interface AiPlan {
   bodyModel: 'backend' | 'client' | 'none';
   /** The model a Google-style path names, for the access log. */
   pathModel: string | undefined;
+  /** A Google body on the route's plain path asked for a stream (`?alt=sse`). */
+  googleStream?: boolean;
 }
 
 /** OpenAI API paths, longest first so `/chat/completions` wins over `/completions`. */
@@ -56,6 +58,18 @@ export function planAiRequest(backend: CompiledAiBackend, call: ClientCall): AiP
   }
   if (operation === 'chat' || operation === 'embeddings' || operation === 'models') return translated(backend, 'openai', operation);
   throw notSupported(backend, 'openai', operation);
+}
+
+/**
+ * kgateway's Gemini guide sends Gemini's own `generateContent` body (`contents`, no
+ * `messages`) to the route's plain path, and kgateway sent it on as generateContent: so a
+ * Google body on a Gemini or Vertex AI route passes through to the model's generation method
+ * (streamed when the client's query asks for `alt=sse`).
+ */
+export function planForBody(plan: AiPlan, backend: CompiledAiBackend, json: Record<string, unknown> | undefined, query: string): AiPlan {
+  const google = backend.provider.schema === 'gemini' || backend.provider.schema === 'vertex';
+  if (!google || plan.client !== 'openai' || plan.operation !== 'chat' || json === undefined || !('contents' in json) || 'messages' in json) return plan;
+  return { client: backend.provider.schema, operation: 'chat', translation: undefined, path: undefined, bodyModel: 'none', pathModel: backend.settings.model, googleStream: new URLSearchParams(query).get('alt') === 'sse' };
 }
 
 function translated(backend: CompiledAiBackend, client: ApiSchema, operation: TranslatedOperation): AiPlan {

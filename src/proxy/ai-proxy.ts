@@ -1,8 +1,8 @@
-import { stripBearer } from '../auth/backend-credential.js';
+import { CLIENT_CREDENTIAL_HEADERS, stripBearer } from '../auth/backend-credential.js';
 import type { RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledAiBackend } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
-import { planAiRequest, type AiPlan } from './ai-plan.js';
+import { planAiRequest, planForBody, type AiPlan } from './ai-plan.js';
 import { readAiRequest, type ParsedAiRequest } from './ai-request.js';
 import { runAttempt, type UpstreamCredential } from './attempt.js';
 import type { RequestContext } from './request-context.js';
@@ -14,12 +14,14 @@ import type { RequestContext } from './request-context.js';
  * apply (as in kgateway).
  */
 export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiBackend, filters: readonly RouteFilter[]): Promise<void> {
-  const plan = planAiRequest(backend, { method: ctx.view.method, path: ctx.view.path, query: ctx.view.query, headers: ctx.req.headers });
-  ctx.record.operation = plan.client === 'anthropic' && plan.translation !== undefined ? 'messages' : plan.operation;
+  const first = planAiRequest(backend, { method: ctx.view.method, path: ctx.view.path, query: ctx.view.query, headers: ctx.req.headers });
   ctx.record.llm = backend.provider.metricLabel;
   // Checked before the body is read: nothing is sent without a usable credential.
   const credential = upstreamCredential(ctx, backend);
-  const request = await readAiRequest(ctx, plan);
+  const parsed = await readAiRequest(ctx, first);
+  const plan = planForBody(first, backend, parsed.json, ctx.view.query);
+  const request = plan === first ? parsed : { ...parsed, stream: plan.googleStream === true };
+  ctx.record.operation = plan.client === 'anthropic' && plan.translation !== undefined ? 'messages' : plan.operation;
   const model = modelFor(backend, plan, request);
   ctx.record.model = model;
   ctx.record.stream = request.stream;
@@ -31,15 +33,12 @@ export async function proxyToAiBackend(ctx: RequestContext, backend: CompiledAiB
  * or model listing. A provider that names the model in its path needs one.
  */
 function modelFor(backend: CompiledAiBackend, plan: AiPlan, request: ParsedAiRequest): string | undefined {
-  const model = plan.bodyModel === 'backend' && plan.pathModel === undefined ? (backend.settings.model ?? request.model) : request.model;
+  const model = plan.pathModel ?? (plan.bodyModel === 'backend' ? (backend.settings.model ?? request.model) : request.model);
   if (model === undefined && plan.translation !== undefined && plan.operation !== 'models') {
     throw new GatewayError('unsupported_parameter', `backend ${backend.ref} (${backend.provider.id}) needs a model: set one in the request or on the Backend`, { param: 'model' });
   }
   return model;
 }
-
-/** Where a client may put its own key for Passthrough, in the order they are looked at. */
-const PASSTHROUGH_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'] as const;
 
 function upstreamCredential(ctx: RequestContext, backend: CompiledAiBackend): UpstreamCredential {
   const credential = backend.credential;
@@ -62,7 +61,7 @@ function upstreamCredential(ctx: RequestContext, backend: CompiledAiBackend): Up
 
 /** The client's key from the first header that holds one (any provider SDK's), or Google's `key` query parameter. */
 function clientToken(ctx: RequestContext): string {
-  for (const name of PASSTHROUGH_HEADERS) {
+  for (const name of CLIENT_CREDENTIAL_HEADERS) {
     const value = ctx.req.headers[name];
     const token = typeof value === 'string' ? stripBearer(value) : '';
     if (token !== '') return token;

@@ -42,9 +42,9 @@ export async function readAiRequest(ctx: RequestContext, plan: AiPlan): Promise<
   };
 }
 
-/** Google's streaming method names the stream in the path, not the body. */
+/** Google's streaming method names the stream in the path (or `alt=sse`), not the body. */
 function streamingPath(plan: AiPlan): boolean {
-  return plan.path?.includes(':streamGenerateContent') ?? false;
+  return plan.googleStream === true || (plan.path?.includes(':streamGenerateContent') ?? false);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { signAwsRequest } from '../auth/aws-sigv4.js';
-import { formatAuthHeader, type AwsKeys } from '../auth/backend-credential.js';
+import { CLIENT_CREDENTIAL_HEADERS, formatAuthHeader, queryWithoutKey, type AwsKeys } from '../auth/backend-credential.js';
 import type { RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledAiBackend } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
@@ -27,9 +27,6 @@ export interface Attempt {
   /** Route header filters; the provider's headers and credential always win over them. */
   filters: readonly RouteFilter[];
 }
-
-/** Every header a client may carry a provider credential in; none of them goes upstream as sent. */
-const CLIENT_CREDENTIALS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'];
 
 /** Runs one attempt: translate, authenticate, send, and relay the answer through its processor. */
 export async function runAttempt(ctx: RequestContext, attempt: Attempt): Promise<void> {
@@ -65,13 +62,16 @@ async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, conte
   const path = upstreamPath(ctx, attempt);
   const method = (plan.translation !== undefined ? (body === null ? 'GET' : 'POST') : ctx.req.method) as Dispatcher.HttpMethod;
   await authenticate(headers, attempt, { method, path, body }, new Date(ctx.deps.clock.now()));
-  return { origin: backend.origin, path, method, headers, body };
+  return { origin: backend.origin, path, method, headers, body, tls: backend.tls };
 }
 
-/** The client's credential headers and the provider's own header are set by the gateway alone. */
+/**
+ * The client's credential headers and the provider's own header are set by the gateway alone;
+ * the client's cookies are for the gateway's site, not the provider's.
+ */
 function dropped(backend: CompiledAiBackend): ReadonlySet<string> {
   const placement = backend.placement;
-  return new Set(['accept-encoding', ...CLIENT_CREDENTIALS, ...('header' in placement ? [placement.header] : [])]);
+  return new Set(['accept-encoding', 'cookie', ...CLIENT_CREDENTIAL_HEADERS, ...('header' in placement ? [placement.header] : [])]);
 }
 
 function requestBody(attempt: Attempt, context: TranslateContext): Buffer | null {
@@ -91,7 +91,7 @@ function requestBody(attempt: Attempt, context: TranslateContext): Buffer | null
  */
 function upstreamPath(ctx: RequestContext, attempt: Attempt): string {
   const { backend, plan } = attempt;
-  const clientQuery = plan.translation === undefined && backend.provider.schema === 'openai' && ctx.view.query !== '' ? `?${ctx.view.query}` : '';
+  const clientQuery = plan.translation === undefined && backend.provider.schema === 'openai' ? queryWithoutKey(ctx.view.query) : '';
   if (plan.operation === 'native' || (plan.path !== undefined && plan.operation !== 'object')) return plan.path ?? '/';
   const full = backend.fullPath === undefined ? undefined : overridePath(backend.fullPath, plan.operation);
   if (full !== undefined) return full + clientQuery;

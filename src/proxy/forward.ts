@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors.js';
+import type { UpstreamTls } from '../config/runtime-config.js';
 import type { OutgoingHeaders } from './headers.js';
 import { relayResponse, type UpstreamAnswer } from './relay.js';
 import type { RequestContext } from './request-context.js';
@@ -12,6 +13,8 @@ export interface UpstreamRequest {
   method: Dispatcher.HttpMethod;
   headers: OutgoingHeaders;
   body: Buffer | Readable | null;
+  /** A BackendTLSPolicy's TLS settings for this upstream. */
+  tls?: UpstreamTls | undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -33,7 +36,7 @@ export async function exchange(ctx: RequestContext, upstream: UpstreamRequest, r
   try {
     let response: Dispatcher.ResponseData;
     try {
-      response = await ctx.deps.dispatcher.request({ origin: upstream.origin, path: upstream.path, method: upstream.method, headers: upstream.headers, body: upstream.body, signal });
+      response = await ctx.deps.dispatcherFor(upstream.tls).request({ origin: upstream.origin, path: upstream.path, method: upstream.method, headers: upstream.headers, body: upstream.body, signal });
     } catch (err) {
       throw mapUpstreamError(ctx, err);
     }

@@ -52,7 +52,7 @@ export async function proxyToPool(ctx: RequestContext, pool: CompiledHttpPool, f
     const origin = pickOrigin(pool, ctx.deps.clock.monotonic());
     if (origin === undefined) throw new GatewayError('no_healthy_endpoints', `no ready endpoints for ${pool.ref}`);
     try {
-      await forward(ctx, { origin, path: fullPath, method, headers, body: buffered ?? (hasBody ? req : null) });
+      await forward(ctx, { origin, path: fullPath, method, headers, body: buffered ?? (hasBody ? req : null), tls: pool.tls });
       return;
     } catch (err) {
       const code = (err as { cause?: { code?: unknown } }).cause?.code;

@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../core/errors.js';
 import { applyHeaderModifier } from '../routing/filters.js';
-import type { OperationTranslator, SchemaTranslator, StreamTranslator, TranslateContext } from '../translators/translator.js';
+import { streamErrorEvent } from '../translators/sse.js';
+import type { ClientSchema, OperationTranslator, SchemaTranslator, StreamTranslator, TranslateContext } from '../translators/translator.js';
 import { responseHeaders, type OutgoingHeaders } from './headers.js';
 import type { RequestContext } from './request-context.js';
 import { createUsageTap } from './usage.js';
@@ -31,7 +32,7 @@ export function relayResponse(ctx: RequestContext, answer: UpstreamAnswer, proce
   ctx.record.upstreamStatus = answer.statusCode;
   if (processor.kind === 'pass') return passThrough(ctx, answer, processor.readUsage);
   if (answer.statusCode >= 400) return translateError(ctx, answer, processor.translator);
-  if (processor.context.stream && processor.operation.stream !== undefined) return translateStream(ctx, answer, processor.operation.stream(processor.context));
+  if (processor.context.stream && processor.operation.stream !== undefined) return translateStream(ctx, answer, processor.operation.stream(processor.context), processor.translator.client);
   return translateJson(ctx, answer, processor.operation, processor.context);
 }
 
@@ -85,7 +86,13 @@ async function translateJson(ctx: RequestContext, answer: UpstreamAnswer, operat
   } catch {
     throw new GatewayError('upstream_invalid_response', `the provider's answer (status ${answer.statusCode}) is not JSON`);
   }
-  const translated = operation.response(parsed, context);
+  let translated;
+  try {
+    translated = operation.response(parsed, context);
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError('upstream_invalid_response', `the provider's answer could not be translated (${err instanceof Error ? err.message : 'malformed'})`, { cause: err });
+  }
   ctx.record.usage = translated.usage;
   ctx.record.providerModel = translated.model;
   sendJson(ctx, 200, translated.body, answer.headers);
@@ -93,33 +100,47 @@ async function translateJson(ctx: RequestContext, answer: UpstreamAnswer, operat
 
 /**
  * A provider stream, translated event by event as it arrives. Backpressure holds: while the
- * client cannot take more, the provider's body is paused.
+ * client cannot take more, the provider's body is paused. Whatever the provider sends, the
+ * client's stream ends one way: finished, or with its error event (a provider that breaks off
+ * mid-stream, or whose stream cannot be followed); never with an exception in the process.
  */
-function translateStream(ctx: RequestContext, answer: UpstreamAnswer, translator: StreamTranslator): Promise<void> {
+function translateStream(ctx: RequestContext, answer: UpstreamAnswer, translator: StreamTranslator, client: ClientSchema): Promise<void> {
   const { res } = ctx;
   writeHead(ctx, 200, { ...kept(answer.headers), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   return new Promise((resolve) => {
     const body = answer.body;
-    const finish = (): void => {
+    let closed = false;
+    const close = (tail: () => string): void => {
+      if (closed) return;
+      closed = true;
       ctx.record.usage = translator.usage;
       ctx.record.providerModel = translator.model;
+      let text: string;
+      try {
+        text = tail();
+      } catch (err) {
+        text = streamErrorEvent(client, `the provider's stream could not be translated (${err instanceof Error ? err.message : 'malformed'})`);
+      }
+      res.end(text, resolve);
     };
-    body.on('data', (chunk: Buffer) => {
-      const out = translator.push(chunk);
+    const onData = (chunk: Buffer): void => {
+      let out: string;
+      try {
+        out = translator.push(chunk);
+      } catch (err) {
+        body.off('data', onData);
+        body.destroy();
+        close(() => streamErrorEvent(client, `the provider's stream could not be translated (${err instanceof Error ? err.message : 'malformed'})`));
+        return;
+      }
       if (out !== '' && !res.write(out)) {
         body.pause();
         res.once('drain', () => body.resume());
       }
-    });
-    body.once('end', () => {
-      finish();
-      res.end(translator.end(), resolve);
-    });
-    // A provider that breaks off mid-stream: the client gets an error event, never a stream that looks finished.
-    body.once('error', () => {
-      finish();
-      res.end(translator.end(), resolve);
-    });
+    };
+    body.on('data', onData);
+    body.once('end', () => close(() => translator.end()));
+    body.once('error', () => close(() => translator.end()));
     res.once('close', () => {
       if (!res.writableFinished) body.destroy();
       resolve();

@@ -6,7 +6,7 @@ import type { Random } from '../core/random.js';
 import type { AccessLog, Logger } from '../observability/logger.js';
 import type { HeaderModifier } from '../routing/route-types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { RuntimeConfig, UpstreamTls } from '../config/runtime-config.js';
 import type { RequestView } from '../routing/request-view.js';
 import type { UsageCount } from '../translators/translator.js';
 
@@ -20,7 +20,10 @@ export interface ProxyOptions {
 /** What the data plane needs, passed in by the composition root. */
 export interface ProxyDeps {
   currentConfig: () => RuntimeConfig;
+  /** The default upstream client. */
   dispatcher: Dispatcher;
+  /** The upstream client for a BackendTLSPolicy's settings (the default one without). */
+  dispatcherFor: (tls: UpstreamTls | undefined) => Dispatcher;
   logger: Logger;
   accessLog: AccessLog;
   metrics: GatewayMetrics;

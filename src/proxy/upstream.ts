@@ -1,5 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { UpstreamTls } from '../config/runtime-config.js';
 
 /** Like curl's --connect-to: connect to another address while keeping the SNI and Host of the original. */
 export interface ConnectTo {
@@ -24,24 +25,50 @@ export interface UpstreamOptions {
 
 /**
  * The one outbound HTTP client: an undici Agent with a keep-alive pool per origin. TLS verifies
- * certificates against the system CAs (plus NODE_EXTRA_CA_CERTS) and sends SNI for the origin host.
+ * certificates against the system CAs (plus NODE_EXTRA_CA_CERTS) and sends SNI for the origin
+ * host; under a BackendTLSPolicy (`tls`) the SNI is the policy's hostname and only its CAs (or
+ * the system's) are trusted.
  */
-export function createUpstreamAgent(options: UpstreamOptions = {}): Dispatcher {
+export function createUpstreamAgent(options: UpstreamOptions = {}, tls?: UpstreamTls): Dispatcher {
+  const timeout = options.connectTimeoutMs ?? 10_000;
   // Passing `ca` replaces Node's default store, so the bundled roots are added back.
-  const tls = options.ca === undefined ? {} : { ca: [...options.ca, ...rootCertificates] };
-  const connector = buildConnector({ ...tls, timeout: options.connectTimeoutMs ?? 10_000 });
+  const system = options.ca === undefined ? {} : { ca: [...options.ca, ...rootCertificates] };
+  const trust = tls === undefined || tls.ca === 'system' ? system : { ca: [...tls.ca] };
+  const connector = buildConnector({ ...trust, timeout });
   const routes = new Map((options.connectTo ?? []).map((c) => [`${c.host}:${c.port}`, c]));
   const connect: buildConnector.connector =
-    routes.size === 0
+    routes.size === 0 && tls === undefined
       ? connector
       : (opts, callback) => {
           const port = Number(opts.port !== '' ? opts.port : opts.protocol === 'https:' ? 443 : 80);
           const route = routes.get(`${opts.hostname}:${port}`);
-          if (route === undefined) return connector(opts, callback);
-          return connector(
-            { ...opts, hostname: route.targetHost, host: `${route.targetHost}:${route.targetPort}`, port: String(route.targetPort), servername: opts.servername ?? opts.hostname },
-            callback,
-          );
+          const target = route === undefined ? {} : { hostname: route.targetHost, host: `${route.targetHost}:${route.targetPort}`, port: String(route.targetPort) };
+          return connector({ ...opts, ...target, servername: tls?.servername ?? opts.servername ?? opts.hostname }, callback);
         };
   return new Agent({ connect, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+}
+
+/**
+ * Upstream clients by TLS settings: the default one, and one per BackendTLSPolicy setting (its
+ * SNI name and CAs), so two Backends on one host:port with different policies never share a
+ * connection.
+ */
+export class UpstreamDispatchers {
+  readonly default: Dispatcher;
+  private readonly byTls = new Map<string, Dispatcher>();
+
+  constructor(private readonly options: UpstreamOptions = {}) {
+    this.default = createUpstreamAgent(options);
+  }
+
+  for(tls: UpstreamTls | undefined): Dispatcher {
+    if (tls === undefined) return this.default;
+    const key = `${tls.servername}\n${tls.ca === 'system' ? 'system' : tls.ca.join('\n')}`;
+    let dispatcher = this.byTls.get(key);
+    if (dispatcher === undefined) {
+      dispatcher = createUpstreamAgent(this.options, tls);
+      this.byTls.set(key, dispatcher);
+    }
+    return dispatcher;
+  }
 }

@@ -82,7 +82,10 @@ class JsonUsageTap implements UsageTap {
   }
 }
 
-/** Scans SSE `data:` lines; only lines that mention usage are parsed, so the cost stays per stream, not per token. */
+/**
+ * Scans SSE `data:` lines; only lines that carry usage are parsed, so the cost stays per
+ * stream, not per token (with `include_usage` OpenAI's chunks say `"usage":null`: skipped).
+ */
 class SseUsageTap implements UsageTap {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
@@ -105,7 +108,7 @@ class SseUsageTap implements UsageTap {
   }
 
   private line(line: string): void {
-    if (!line.startsWith('data:') || !(line.includes('"usage"') || line.includes('"usageMetadata"'))) return;
+    if (!line.startsWith('data:') || !(line.includes('"usage"') || line.includes('"usageMetadata"')) || line.includes('"usage":null')) return;
     try {
       this.reading = readEvent(JSON.parse(line.slice(5)), this.reading);
     } catch {

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { ClientSchema } from './translator.js';
 
 /** One server-sent event: its `event:` name (if any) and its `data:` lines joined by newlines. */
 export interface SseEvent {
@@ -6,78 +7,88 @@ export interface SseEvent {
   data: string;
 }
 
-/** Longest event held while waiting for its end; a provider that sends more is cut off, not buffered forever. */
+/** Largest event held while waiting for its end: a provider that sends more has broken the stream. */
 const MAX_EVENT_CHARS = 8 * 1024 * 1024;
+
+/** Thrown when one event grows past the limit: the stream cannot be followed any further. */
+export class SseEventTooLarge extends Error {
+  constructor() {
+    super(`a server-sent event longer than ${MAX_EVENT_CHARS} characters`);
+    this.name = 'SseEventTooLarge';
+  }
+}
 
 /**
  * Splits a byte stream into server-sent events (the WHATWG rules: `\n`, `\r\n` or `\r` line
- * ends, a blank line ends an event, `:` lines are comments), across any chunk boundaries.
+ * ends, a blank line ends an event, `:` lines are comments), across any chunk boundaries. Each
+ * byte is looked at once, however the stream is cut; an event that outgrows the limit throws.
  */
 export class SseParser {
   private readonly decoder = new StringDecoder('utf8');
-  private buffer = '';
+  /** The unfinished line. */
+  private line = '';
+  /** A `\r` ended the last line: a `\n` first in the next chunk belongs to it. */
+  private afterCr = false;
   private event: string | undefined;
   private data: string[] = [];
+  private size = 0;
 
   /** The events completed by this chunk. */
   push(chunk: Buffer): SseEvent[] {
-    return this.lines(this.decoder.write(chunk), false);
+    return this.scan(this.decoder.write(chunk));
   }
 
   /** The stream ended: an event left without its blank line still counts. */
   end(): SseEvent[] {
-    const out = this.lines(this.decoder.end(), true);
+    const out = this.scan(this.decoder.end());
+    if (this.line !== '') this.field(this.line);
+    this.line = '';
     if (this.data.length > 0) out.push(this.take());
     return out;
   }
 
-  private lines(text: string, final: boolean): SseEvent[] {
+  private scan(text: string): SseEvent[] {
     const out: SseEvent[] = [];
-    let buf = this.buffer + text;
     let start = 0;
-    for (;;) {
-      let nl = -1;
-      for (let i = start; i < buf.length; i++) {
-        const c = buf.charCodeAt(i);
-        if (c === 10 || c === 13) {
-          nl = i;
-          break;
-        }
+    if (this.afterCr && text.charCodeAt(0) === 10) start = 1;
+    this.afterCr = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const line = this.line + text.slice(start, i);
+      this.line = '';
+      if (c === 13) {
+        if (i + 1 === text.length) this.afterCr = true;
+        else if (text.charCodeAt(i + 1) === 10) i++;
       }
-      if (nl === -1) break;
-      // A `\r` at the very end may be the first half of `\r\n`: wait for the next chunk.
-      if (buf.charCodeAt(nl) === 13 && nl === buf.length - 1 && !final) break;
-      const line = buf.slice(start, nl);
-      start = nl + (buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
-      const done = this.line(line);
-      if (done !== undefined) out.push(done);
+      start = i + 1;
+      if (line === '') {
+        if (this.data.length > 0 || this.event !== undefined) out.push(this.take());
+      } else this.field(line);
     }
-    buf = buf.slice(start);
-    if (final && buf !== '') {
-      const done = this.line(buf);
-      if (done !== undefined) out.push(done);
-      buf = '';
-    }
-    this.buffer = buf.length > MAX_EVENT_CHARS ? '' : buf;
+    this.line += text.slice(start);
+    if (this.size + this.line.length > MAX_EVENT_CHARS) throw new SseEventTooLarge();
     return out;
   }
 
-  private line(line: string): SseEvent | undefined {
-    if (line === '') return this.data.length > 0 || this.event !== undefined ? this.take() : undefined;
-    if (line.startsWith(':')) return undefined;
+  private field(line: string): void {
+    if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
+    const name = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    return undefined;
+    if (name === 'data') {
+      this.data.push(value);
+      this.size += value.length;
+      if (this.size > MAX_EVENT_CHARS) throw new SseEventTooLarge();
+    } else if (name === 'event') this.event = value;
   }
 
   private take(): SseEvent {
     const e = { event: this.event, data: this.data.join('\n') };
     this.event = undefined;
     this.data = [];
+    this.size = 0;
     return e;
   }
 }
@@ -93,3 +104,12 @@ export function sseEvent(name: string, value: unknown): string {
 }
 
 export const SSE_DONE = 'data: [DONE]\n\n';
+
+/**
+ * The client's error event for a stream the gateway cannot follow any further (a provider
+ * stream that breaks its own format): OpenAI's error chunk, or Anthropic's `error` event.
+ */
+export function streamErrorEvent(client: ClientSchema, message: string): string {
+  if (client === 'anthropic') return sseEvent('error', { type: 'error', error: { type: 'api_error', message } });
+  return sseData({ error: { message, type: 'server_error', param: null, code: 'upstream_invalid_response' } });
+}

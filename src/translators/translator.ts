@@ -6,6 +6,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export type ApiSchema = 'openai' | 'anthropic' | 'gemini' | 'vertex' | 'bedrock';
 
+/** The schemas clients speak to the gateway. */
+export type ClientSchema = 'openai' | 'anthropic';
+
 /** What a translator knows about one exchange besides the bodies. */
 export interface TranslateContext {
   /** The model the provider is asked for: the Backend's, else the client's. */
@@ -73,7 +76,7 @@ export type TranslatedOperation = 'chat' | 'embeddings' | 'models';
 
 /** Everything between one client schema and one provider schema. */
 export interface SchemaTranslator {
-  client: ApiSchema;
+  client: ClientSchema;
   provider: ApiSchema;
   operations: Partial<Record<TranslatedOperation, OperationTranslator>>;
   /** A provider error answer (status >= 400) in the client's schema, with the status the client should see. */

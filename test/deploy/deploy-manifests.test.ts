@@ -412,7 +412,8 @@ const v20 = (llm: Obj, openai: Obj = { authToken: inline }): Obj => backend({ ty
 const v21 = (llm: Obj, openai: Obj = { authToken: inline }): Obj => backend({ type: 'AI', ai: { llm: { openai, ...llm } } });
 
 function examples(): { name: string; object: Obj }[] {
-  const fromFiles = ['examples/quickstart', 'examples/seed'].flatMap((dir) =>
+  const providers = readdirSync(join(ROOT, 'examples/providers'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `examples/providers/${e.name}`);
+  const fromFiles = ['examples/quickstart', 'examples/seed', ...providers].flatMap((dir) =>
     yamlFiles(join(ROOT, dir))
       .flatMap(loadDocs)
       .filter((d) => d.object.kind === 'Backend')

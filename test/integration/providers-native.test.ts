@@ -160,6 +160,17 @@ describe("Gemini's and Azure's own API paths", () => {
     assert.ok(!leaks(r));
   });
 
+  test("kgateway's Gemini guide, verbatim: Gemini's own body on the route's plain path goes to the Backend model's generateContent", async () => {
+    fake.answer = { scenario: TEXT };
+    // curl "$INGRESS_GW_ADDRESS:8080/gemini" -H content-type:application/json -d '{"contents": [{"parts": [{"text": "Explain how AI works in a few words"}]}]}'
+    const res = await fetch(`${gw.url}/gemini`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{\n  "contents": [\n    {\n      "parts": [\n        {\n          "text": "Explain how AI works in a few words"\n        }\n      ]\n    }\n  ]\n}' });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { candidates: { content: { parts: { text: string }[] } }[]; usageMetadata: unknown };
+    assert.equal(body.candidates[0]?.content.parts[0]?.text, TEXT.text);
+    assert.equal(last().path, '/v1beta/models/gemini-2.5-flash:generateContent');
+    assert.equal(last().headers['x-goog-api-key'], 'gemini-key');
+  });
+
   test("the AzureOpenAI client's deployment path reaches the Backend's deployment and API version once, with api-key", async () => {
     fake.answer = { scenario: TEXT };
     const before = fake.received.length;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gateway, type GatewayOptions } from '../../src/main.js';
 import { createLoggers } from '../../src/observability/logger.js';
-import { createUpstreamAgent } from '../../src/proxy/upstream.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -26,6 +25,8 @@ export interface HarnessOptions {
   openai?: { port: number; caCert: string };
   /** Where each of these hosts' port 443 really connects (a fake HTTPS provider), and the CA that signed it. */
   providers?: { port: number; caCert: string; hosts: readonly string[] };
+  /** More `host:port` redirections (a plain-HTTP fake standing in for a named server). */
+  connectTo?: readonly { host: string; port: number; targetHost: string; targetPort: number }[];
   proxy?: GatewayOptions['proxy'];
   stateDir?: string;
   adminToken?: string;
@@ -45,6 +46,7 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
   const connectTo = [
     ...(options.openai === undefined ? [] : [{ host: 'api.openai.com', port: 443, targetHost: '127.0.0.1', targetPort: options.openai.port }]),
     ...(options.providers?.hosts ?? []).map((host) => ({ host, port: 443, targetHost: '127.0.0.1', targetPort: options.providers?.port ?? 0 })),
+    ...(options.connectTo ?? []),
   ];
   const ca = [options.openai?.caCert, options.providers?.caCert].filter((c): c is string => c !== undefined);
   const gateway = new Gateway({
@@ -54,7 +56,7 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
     accessLog,
     mapPort: () => 0,
     drainMs: 200,
-    dispatcher: createUpstreamAgent({ connectTo, ...(ca.length === 0 ? {} : { ca }) }),
+    upstream: { connectTo, ...(ca.length === 0 ? {} : { ca }) },
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),

@@ -26,9 +26,16 @@ function promptTokens(usage: Partial<Usage>): number {
   return (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
 }
 
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
 function assertUsage(usage: Partial<Usage> | undefined): void {
-  assert.equal(typeof usage?.input_tokens, 'number');
-  assert.equal(typeof usage?.output_tokens, 'number');
+  for (const field of ['input_tokens', 'output_tokens'] as const) assert.ok(isCount(usage?.[field]), `${field} is a whole count: ${JSON.stringify(usage)}`);
+  for (const field of ['cache_read_input_tokens', 'cache_creation_input_tokens'] as const) if (usage?.[field] !== undefined) assert.ok(isCount(usage[field]), `${field} is a whole count`);
+}
+
+/** The usage a client reads: all prompt tokens, of which `cached` were read from the cache. */
+function readUsage(usage: Partial<Usage>): NonNullable<Assembled['usage']> {
+  return { prompt: promptTokens(usage), completion: usage.output_tokens ?? 0, cached: usage.cache_read_input_tokens ?? 0 };
 }
 
 export const anthropicClientView: ClientView = {
@@ -57,7 +64,7 @@ export const anthropicClientView: ClientView = {
     assert.equal(m.stop_sequence, null);
     assert.equal(typeof m.stop_reason, 'string');
     assertUsage(m.usage);
-    const out: Assembled = { text: '', calls: [], finishes: [m.stop_reason ?? ''], usage: { prompt: promptTokens(m.usage), completion: m.usage.output_tokens } };
+    const out: Assembled = { text: '', calls: [], finishes: [m.stop_reason ?? ''], usage: readUsage(m.usage) };
     const ids = new Set<string>();
     for (const block of m.content) {
       if (block.type === 'text') out.text += (block as { text: string }).text;
@@ -139,8 +146,8 @@ export const anthropicClientView: ClientView = {
           assert.equal(open, undefined, 'every block stopped before message_delta');
           assert.equal(data.delta.stop_sequence, null);
           out.finishes.push(data.delta.stop_reason ?? '');
-          assert.equal(typeof data.usage.output_tokens, 'number');
-          out.usage = { prompt: promptTokens(data.usage), completion: data.usage.output_tokens };
+          assert.ok(isCount(data.usage.output_tokens), 'output_tokens is a whole count');
+          out.usage = readUsage(data.usage);
           phase = 'delta';
           break;
         case 'message_stop':
@@ -156,7 +163,7 @@ export const anthropicClientView: ClientView = {
     // The SDK's own SSE reader (as on a real response), then its message accumulator.
     const events = Stream.fromSSEResponse<RawMessageStreamEvent>(new Response(sse, { headers: { 'content-type': 'text/event-stream' } }), new AbortController());
     const message = await MessageStream.fromReadableStream(events.toReadableStream()).finalMessage();
-    const out: Assembled = { text: '', calls: [], finishes: [message.stop_reason ?? ''], usage: { prompt: promptTokens(message.usage), completion: message.usage.output_tokens } };
+    const out: Assembled = { text: '', calls: [], finishes: [message.stop_reason ?? ''], usage: readUsage(message.usage) };
     for (const block of message.content) {
       if (block.type === 'text') out.text += block.text;
       else if (block.type === 'tool_use') out.calls.push({ name: block.name, args: block.input });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { GatewayError } from '../../src/core/errors.js';
 import { SseParser } from '../../src/translators/sse.js';
 import type { SchemaTranslator, StreamTranslator, TranslateContext } from '../../src/translators/translator.js';
+import { hostileInputTests } from './hostile-input.js';
 
 // The one suite every chat translator runs, whatever the pair: OpenAI chat completions to
 // Anthropic, Gemini or Bedrock, and Anthropic messages to OpenAI. A stand-in for the provider
@@ -10,13 +11,29 @@ import type { SchemaTranslator, StreamTranslator, TranslateContext } from '../..
 // answer as its stream bytes); a view of the client's schema reads what the client gets. The
 // suite checks everything a client sees: shapes, finish reasons, tool calls, usage, streams
 // that reassemble to the JSON answer (also through the official SDK's stream helper), streams
-// split at every byte, and errors.
+// split at every byte, errors, and what a provider's broken answers do (hostile-input.ts).
+
+/**
+ * The tokens an answer reports, in OpenAI's terms: the prompt tokens include the cached ones,
+ * which a stand-in reports the way its provider does (apart, or as a part).
+ */
+interface ScenarioUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens?: number;
+}
 
 /** What the stand-in is asked to answer. */
 export type Scenario =
-  | { kind: 'text'; text: string; promptTokens: number; completionTokens: number }
-  | { kind: 'tool_calls'; calls: { name: string; args: Record<string, unknown> }[]; promptTokens: number; completionTokens: number }
-  | { kind: 'length'; text: string; promptTokens: number; completionTokens: number };
+  | ({ kind: 'text'; text: string } & ScenarioUsage)
+  | ({ kind: 'tool_calls'; calls: { name: string; args: Record<string, unknown> }[] } & ScenarioUsage)
+  | ({ kind: 'length'; text: string } & ScenarioUsage);
+
+/** One event of a provider's stream: its JSON payload and, where the framing names events, its name. */
+export interface ProviderEvent {
+  name: string | undefined;
+  payload: unknown;
+}
 
 export type ProviderErrorKind = 'rate_limit' | 'overloaded' | 'bad_request' | 'auth';
 
@@ -24,8 +41,12 @@ export type ProviderErrorKind = 'rate_limit' | 'overloaded' | 'bad_request' | 'a
 export interface ProviderStandIn {
   /** The provider's JSON answer to `request` (already translated) for the scenario. */
   json(request: Record<string, unknown>, scenario: Scenario): unknown;
-  /** The same answer as the provider streams it, as the bytes on the wire. */
+  /** The same answer as the provider streams it, as the bytes on the wire: `frame(streamEvents(…))`. */
   stream(request: Record<string, unknown>, scenario: Scenario): Buffer;
+  /** The stream's events before framing, for tests that alter them. */
+  streamEvents(request: Record<string, unknown>, scenario: Scenario): ProviderEvent[];
+  /** Events framed as the provider sends them (SSE, or AWS event-stream messages), whatever their payloads hold. */
+  frame(events: ProviderEvent[]): Buffer;
   /** A provider error answer. */
   error(kind: ProviderErrorKind): { status: number; body: Buffer };
   /** A stream that starts answering, then carries the provider's in-band error. */
@@ -38,7 +59,8 @@ export interface Assembled {
   calls: { name: string; args: unknown }[];
   /** Every finish (stop) reason seen: exactly one for a good answer. */
   finishes: string[];
-  usage: { prompt: number; completion: number } | undefined;
+  /** Prompt tokens include the cached ones, as OpenAI counts them; `cached` is 0 when none are reported. */
+  usage: { prompt: number; completion: number; cached: number } | undefined;
 }
 
 /** The client's side of a schema: what it sends, and how it reads answers, streams and errors. */
@@ -74,6 +96,8 @@ export interface ChatTranslatorSubject {
   supportsChoices: boolean;
   /** The status the client must see for each provider error. */
   errorStatus: Record<ProviderErrorKind, number>;
+  /** Where the provider is told the model: in the body (Anthropic, OpenAI) or in the URL's path (Gemini, Bedrock). */
+  modelIn: 'body' | 'path';
 }
 
 export const CTX: TranslateContext = { model: 'provider-model', stream: false, includeUsage: false, id: 'req-0001', created: 1_700_000_000 };
@@ -82,7 +106,14 @@ export const SCENARIOS: Scenario[] = [
   { kind: 'text', text: 'Hello there! Recursion is a function calling itself. Ünïcødé ✓ 漢字', promptTokens: 21, completionTokens: 13 },
   { kind: 'tool_calls', calls: [{ name: 'get_weather', args: { city: 'Paris' } }, { name: 'get_time', args: { tz: 'Europe/Paris', nested: { a: [1, 2, { b: 'c"d' }] } } }], promptTokens: 40, completionTokens: 25 },
   { kind: 'length', text: 'This answer is cut', promptTokens: 9, completionTokens: 5 },
+  { kind: 'text', text: 'From the cache.', promptTokens: 1200, completionTokens: 6, cachedTokens: 1024 },
 ];
+
+/** A scenario's name in test titles. */
+const titled = (s: Scenario): string => (s.cachedTokens === undefined ? s.kind : `${s.kind} with cached prompt tokens`);
+
+/** What a client must read as the answer's usage. */
+const expectedUsage = (s: Scenario): Assembled['usage'] => ({ prompt: s.promptTokens, completion: s.completionTokens, cached: s.cachedTokens ?? 0 });
 
 /** The tools every tool scenario offers, as JSON Schema. */
 export const TOOL_SPECS = [
@@ -121,17 +152,19 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
     if (chat === undefined) return;
 
     for (const scenario of SCENARIOS) {
-      test(`${scenario.kind}: the JSON answer has the client's shape, finish reason and usage`, () => {
+      test(`${titled(scenario)}: the JSON answer has the client's shape, finish reason and usage`, () => {
         const request = chat.request(client.request(scenario, { stream: false, includeUsage: false }), CTX);
         const answer = chat.response(subject.standIn.json(request, scenario), CTX);
         const got = client.readAnswer(answer.body, CTX);
         assert.deepEqual(got.finishes, [client.finish[scenario.kind]]);
-        assert.deepEqual(got.usage, { prompt: scenario.promptTokens, completion: scenario.completionTokens });
+        assert.deepEqual(got.usage, expectedUsage(scenario));
         assert.deepEqual(answer.usage && [answer.usage.promptTokens, answer.usage.completionTokens, answer.usage.totalTokens], [
           scenario.promptTokens,
           scenario.completionTokens,
           scenario.promptTokens + scenario.completionTokens,
         ]);
+        // The metrics count cached tokens only when the provider reported some.
+        if (scenario.cachedTokens !== undefined) assert.equal(answer.usage?.cachedTokens, scenario.cachedTokens);
         if (scenario.kind === 'tool_calls') assert.deepEqual(parsedCalls(got.calls), scenario.calls);
         else {
           assert.equal(got.text, scenario.text);
@@ -140,7 +173,7 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
       });
 
       for (const includeUsage of client.usageOnRequest ? [true, false] : [true]) {
-        test(`${scenario.kind}: the stream reassembles to the JSON answer${client.usageOnRequest ? (includeUsage ? ', ending with usage' : ', without usage') : ''}`, async () => {
+        test(`${titled(scenario)}: the stream reassembles to the JSON answer${client.usageOnRequest ? (includeUsage ? ', ending with usage' : ', without usage') : ''}`, async () => {
           const ctx = { ...CTX, stream: true, includeUsage };
           const request = chat.request(client.request(scenario, { stream: true, includeUsage }), ctx);
           const expected = client.readAnswer(chat.response(subject.standIn.json(request, scenario), ctx).body, ctx);
@@ -152,7 +185,7 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
           assert.deepEqual(got.finishes, expected.finishes, 'exactly one finish reason, the same');
           if (scenario.kind === 'tool_calls') assert.deepEqual(parsedCalls(got.calls), scenario.calls);
           else assert.equal(got.text, scenario.text);
-          assert.deepEqual(got.usage, includeUsage ? expected.usage : undefined);
+          assert.deepEqual(got.usage, includeUsage ? expectedUsage(scenario) : undefined);
 
           // Split anywhere, even inside a UTF-8 character: the same events.
           assert.equal(runStream(chat.stream(ctx), bytes, 1), whole);
@@ -166,16 +199,20 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
           const counted = chat.stream(ctx);
           runStream(counted, bytes, 7);
           assert.deepEqual(counted.usage && [counted.usage.promptTokens, counted.usage.completionTokens], [scenario.promptTokens, scenario.completionTokens], 'usage is counted for the metrics, asked for or not');
+          if (scenario.cachedTokens !== undefined) assert.equal(counted.usage?.cachedTokens, scenario.cachedTokens);
+          assert.ok(subject.standIn.frame(subject.standIn.streamEvents(request, scenario)).equals(bytes), "the stand-in's events are its stream");
         });
       }
     }
 
-    test("fields the provider does not know are not sent, and the provider's model is the context's", () => {
+    test(`fields the provider does not know are not sent, and the model is the context's, ${subject.modelIn === 'body' ? 'in the body' : 'in the path, not the body'}`, () => {
       const request = chat.request(client.request(SCENARIOS[0] as Scenario, { stream: false, includeUsage: false, extra: { x_unknown_field_zz: 1, logit_bias: { '50256': -100 } } }), CTX);
       const sent = JSON.stringify(request);
       assert.ok(!sent.includes('x_unknown_field_zz'));
       assert.ok(!sent.includes('logit_bias'));
       assert.ok(!sent.includes('client-model'), 'the client model is replaced');
+      if (subject.modelIn === 'body') assert.equal(request.model, CTX.model);
+      else assert.ok(!('model' in request), 'the model is named by the path; the body has no model field');
     });
 
     const field = client.choicesField;
@@ -208,5 +245,7 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
       assert.ok(!client.readStream(sse, ctx).terminated);
       assert.ok(stream.failed);
     });
+
+    hostileInputTests(subject, SCENARIOS, CTX);
   });
 }

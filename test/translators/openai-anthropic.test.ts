@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { ChatCompletion, ChatCompletionChunk } from '../../src/apischema/openai.js';
+import type { ChatCompletion } from '../../src/apischema/openai.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { openAiToAnthropic } from '../../src/translators/openai-anthropic/index.js';
-import type { StreamTranslator } from '../../src/translators/translator.js';
-import { anthropicEvents, anthropicSse, anthropicStandIn, assertAnthropicRequest } from '../fixtures/anthropic/stand-in.js';
-import { CTX, chatTranslatorSuite, dataLines } from './chat-suite.js';
+import { anthropicStandIn, assertAnthropicRequest } from '../fixtures/anthropic/stand-in.js';
+import { CTX, chatTranslatorSuite } from './chat-suite.js';
 import { openAiClientView } from './openai-client-view.js';
 
 chatTranslatorSuite({
@@ -16,11 +15,11 @@ chatTranslatorSuite({
   standIn: anthropicStandIn,
   supportsChoices: false,
   errorStatus: { rate_limit: 429, overloaded: 503, bad_request: 400, auth: 401 },
+  modelIn: 'body',
 });
 
 const chat = openAiToAnthropic.operations.chat;
-assert.ok(chat?.stream !== undefined);
-const STREAM_CTX = { ...CTX, stream: true, includeUsage: true };
+assert.ok(chat !== undefined);
 
 const translate = (body: Record<string, unknown>): Record<string, unknown> => chat.request({ model: 'client-model', ...body }, CTX);
 const ask = (text: string): Record<string, unknown> => ({ role: 'user', content: text });
@@ -33,19 +32,6 @@ function refuses(body: Record<string, unknown>, param: string): void {
 }
 
 const answer = (body: unknown): ChatCompletion => chat.response(body, CTX).body as ChatCompletion;
-
-/** Every chunk of a translated stream (not `[DONE]`), in order. */
-function chunks(sse: string): (ChatCompletionChunk & { error?: { type: string; code: string | null } })[] {
-  return dataLines(sse)
-    .filter((l) => l !== '[DONE]')
-    .map((l) => JSON.parse(l) as ChatCompletionChunk);
-}
-
-function run(bytes: Buffer, ctx = STREAM_CTX): { sse: string; stream: StreamTranslator } {
-  const stream = chat?.stream?.(ctx);
-  assert.ok(stream !== undefined);
-  return { sse: stream.push(bytes) + stream.end(), stream };
-}
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/anthropic/${name}`, import.meta.url));
 
@@ -109,6 +95,27 @@ describe('OpenAI -> Anthropic: requests', () => {
           { type: 'text', text: 'Thanks. Anything else?' },
         ],
       },
+    ]);
+  });
+
+  test('empty texts and turns that say nothing are left out, since Anthropic answers 400 to them', () => {
+    const sent = translate({
+      messages: [
+        { role: 'system', content: '' },
+        ask('Weather in Paris?'),
+        { role: 'assistant', content: '' },
+        { role: 'user', content: '' },
+        { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Please.' }] },
+        { role: 'assistant', content: [{ type: 'text', text: '' }], tool_calls: [call('call_1', 'get_weather', '')] },
+        { role: 'tool', tool_call_id: 'call_1', content: '' },
+      ],
+    });
+    assertAnthropicRequest(sent);
+    assert.equal(sent.system, undefined);
+    assert.deepEqual(sent.messages, [
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'text', text: 'Please.' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1' }] },
     ]);
   });
 
@@ -191,17 +198,14 @@ describe('OpenAI -> Anthropic: answers', () => {
     assert.equal(got.choices[0]?.message.content, 'Four.');
   });
 
-  test('a response_format answer is the content, as JSON text, and ends with stop', () => {
+  test('a response_format answer is the whole content, as JSON text, and ends with stop', () => {
     const got = answer(message([{ type: 'tool_use', id: 'toolu_1', name: 'response_format__place', input: { city: 'Paris' } }], 'tool_use'));
     assert.equal(got.choices[0]?.message.content, '{"city":"Paris"}');
     assert.equal(got.choices[0]?.message.tool_calls, undefined);
     assert.equal(got.choices[0]?.finish_reason, 'stop');
-
-    const events = anthropicEvents(message([{ type: 'tool_use', id: 'toolu_1', name: 'response_format__place', input: { city: 'Paris' } }], 'tool_use') as never);
-    const streamed = chunks(run(anthropicSse(events)).sse);
-    assert.equal(streamed.map((c) => c.choices[0]?.delta.content ?? '').join(''), '{"city":"Paris"}');
-    assert.ok(streamed.every((c) => c.choices[0]?.delta.tool_calls === undefined));
-    assert.deepEqual(streamed.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter((f) => f !== null), ['stop']);
+    // Text beside the answer would make the content unreadable as JSON.
+    const chatty = answer(message([{ type: 'text', text: 'Here it is:' }, { type: 'tool_use', id: 'toolu_1', name: 'response_format__place', input: { city: 'Paris' } }, { type: 'text', text: 'Done.' }], 'tool_use'));
+    assert.equal(chatty.choices[0]?.message.content, '{"city":"Paris"}');
   });
 
   test('a recorded answer with text and a tool call without arguments', () => {
@@ -211,64 +215,6 @@ describe('OpenAI -> Anthropic: answers', () => {
     assert.deepEqual(got.choices[0]?.message.tool_calls, [{ id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', type: 'function', function: { name: 'updateIssueList', arguments: '{}' } }]);
     assert.equal(got.choices[0]?.finish_reason, 'tool_calls');
     assert.deepEqual(got.usage, { prompt_tokens: 602, completion_tokens: 93, total_tokens: 695, prompt_tokens_details: { cached_tokens: 0 } });
-  });
-});
-
-describe('OpenAI -> Anthropic: streams', () => {
-  test('a recorded text stream: role first, the text, one finish, usage, [DONE]', () => {
-    const { sse, stream } = run(fixture('text.sse'));
-    const got = chunks(sse);
-    assert.deepEqual(got[0]?.choices[0]?.delta, { role: 'assistant', content: '' });
-    assert.equal(got.map((c) => c.choices[0]?.delta.content ?? '').join(''), "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?");
-    assert.ok(got.every((c) => c.id === 'chatcmpl-req-0001' && c.model === 'claude-sonnet-4-5-20250929' && c.created === CTX.created));
-    assert.deepEqual(got.at(-1)?.usage, { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, prompt_tokens_details: { cached_tokens: 0 } });
-    assert.equal(got.at(-2)?.choices[0]?.finish_reason, 'stop');
-    assert.ok(sse.endsWith('data: [DONE]\n\n'));
-    assert.equal(stream.model, 'claude-sonnet-4-5-20250929');
-  });
-
-  test('recorded tool streams: calls numbered from 0 whatever the block index, arguments always JSON', () => {
-    const noArgs = chunks(run(fixture('tool-no-args.sse')).sse).flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
-    assert.deepEqual(noArgs, [
-      { index: 0, id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', type: 'function', function: { name: 'updateIssueList', arguments: '' } },
-      { index: 0, function: { arguments: '{}' } },
-    ]);
-    const forced = chunks(run(fixture('forced-tool.sse')).sse);
-    const args = forced.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '');
-    assert.deepEqual(JSON.parse(args.join('')), { elements: [{ location: 'San Francisco', temperature: 58, condition: 'sunny' }] });
-    assert.equal(forced.at(-2)?.choices[0]?.finish_reason, 'tool_calls');
-  });
-
-  test('thinking deltas are not content', () => {
-    const bytes = anthropicSse([
-      { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 4, output_tokens: 1 } } },
-      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Two and two' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQB' } },
-      { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Four.' } },
-      { type: 'content_block_stop', index: 1 },
-      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } },
-      { type: 'message_stop' },
-    ]);
-    const { sse, stream } = run(bytes);
-    assert.equal(chunks(sse).map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Four.');
-    assert.deepEqual(stream.usage, { promptTokens: 4, completionTokens: 9, totalTokens: 13 });
-  });
-
-  test('a stream cut off before message_stop ends with an error event, not [DONE]', () => {
-    const events = anthropicEvents({ id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'Half an answ' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 4, output_tokens: 3 } });
-    const { sse, stream } = run(anthropicSse(events.slice(0, -2)));
-    assert.ok(!sse.includes('[DONE]'));
-    assert.equal(chunks(sse).at(-1)?.error?.type, 'server_error');
-    assert.ok(stream.failed);
-  });
-
-  test("Anthropic's overloaded_error in the stream is a server_error event, and nothing follows it", () => {
-    const bytes = Buffer.concat([anthropicStandIn.streamWithError({ model: 'm' }), anthropicSse([{ type: 'message_stop' }])]);
-    const got = chunks(run(bytes).sse);
-    assert.deepEqual(got.at(-1), { error: { message: 'Overloaded', type: 'server_error', param: null, code: 'overloaded_error' } });
   });
 });
 

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
-import type { ChatCompletion, ChatCompletionChunk, EmbeddingsResponse, ErrorBody } from '../../src/apischema/openai.js';
+import type { ChatCompletion, EmbeddingsResponse, ErrorBody } from '../../src/apischema/openai.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { openAiToBedrock } from '../../src/translators/openai-bedrock/index.js';
-import type { OperationTranslator, TranslateContext } from '../../src/translators/translator.js';
-import { assertConverseRequest, bedrockStandIn, eventFrame, exceptionFrame } from '../fixtures/bedrock/bedrock-stand-in.js';
-import { CTX, chatTranslatorSuite, dataLines } from './chat-suite.js';
+import type { OperationTranslator } from '../../src/translators/translator.js';
+import { assertConverseRequest, bedrockStandIn } from '../fixtures/bedrock/bedrock-stand-in.js';
+import { CTX, chatTranslatorSuite } from './chat-suite.js';
 import { openAiClientView } from './openai-client-view.js';
 
 chatTranslatorSuite({
@@ -18,10 +18,10 @@ chatTranslatorSuite({
   supportsChoices: false,
   // A 403 without its error name is a permission problem; credential errors are told apart by name (below).
   errorStatus: { rate_limit: 429, overloaded: 503, bad_request: 400, auth: 403 },
+  modelIn: 'path',
 });
 
 const chat = openAiToBedrock.operations.chat as Required<OperationTranslator>;
-const STREAM_CTX: TranslateContext = { ...CTX, stream: true, includeUsage: true };
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/bedrock/${name}`, import.meta.url), 'utf8');
 
 interface Cassette {
@@ -41,20 +41,6 @@ function refused(body: Record<string, unknown>, param: string): void {
     (err: unknown) => err instanceof GatewayError && err.code === 'unsupported_parameter' && err.param === param && err.message.length > 20,
   );
 }
-
-function run(bytes: Buffer, pieceSize = bytes.length, ctx: TranslateContext = STREAM_CTX): { sse: string; failed: boolean; usage: unknown } {
-  const stream = chat.stream(ctx);
-  let sse = '';
-  for (let i = 0; i < bytes.length; i += pieceSize) sse += stream.push(bytes.subarray(i, i + pieceSize));
-  sse += stream.end();
-  return { sse, failed: stream.failed, usage: stream.usage };
-}
-
-const chunks = (sse: string): (ChatCompletionChunk & Partial<ErrorBody>)[] =>
-  dataLines(sse)
-    .filter((l) => l !== '[DONE]')
-    .map((l) => JSON.parse(l) as ChatCompletionChunk & Partial<ErrorBody>);
-const streamedText = (sse: string): string => chunks(sse).map((c) => c.choices?.[0]?.delta.content ?? '').join('');
 
 describe('openai → bedrock: the request', () => {
   test('system and developer messages become the system prompt; turns of one role merge, so roles alternate', () => {
@@ -123,6 +109,23 @@ describe('openai → bedrock: the request', () => {
     assertConverseRequest(sent);
   });
 
+  test('a tool result that said nothing is an empty JSON object: Converse rejects blank text', () => {
+    const sent = convert({
+      messages: [
+        user('Ping?'),
+        { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }, { id: 'call_2', type: 'function', function: { name: 'ping', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: '' },
+        { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '  ' }] },
+      ],
+      tools: [{ type: 'function', function: { name: 'ping' } }],
+    });
+    assertConverseRequest(sent);
+    assert.deepEqual((sent.messages as { content: unknown }[])[2]?.content, [
+      { toolResult: { toolUseId: 'call_1', content: [{ json: {} }] } },
+      { toolResult: { toolUseId: 'call_2', content: [{ json: {} }] } },
+    ]);
+  });
+
   test('a data: image becomes an image block with its base64 bytes; URLs and other formats are refused', () => {
     const sent = convert({ messages: [user([{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/jpg;base64,/9j/4AAQ', detail: 'high' } }])] });
     assert.deepEqual(sent.messages, [{ role: 'user', content: [{ text: 'What is this?' }, { image: { format: 'jpeg', source: { bytes: '/9j/4AAQ' } } }] }]);
@@ -167,7 +170,7 @@ describe('openai → bedrock: the request', () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
     const sent = convert({ messages: [user('Hi')], response_format: { type: 'json_schema', json_schema: { name: 'reply', schema, strict: true } } });
     assert.deepEqual(sent.toolConfig, {
-      tools: [{ toolSpec: { name: 'response_format__reply', description: 'Give the answer as JSON matching this schema.', inputSchema: { json: schema }, strict: true } }],
+      tools: [{ toolSpec: { name: 'response_format__reply', description: 'Give the answer as the input of this tool, following its schema.', inputSchema: { json: schema }, strict: true } }],
       toolChoice: { tool: { name: 'response_format__reply' } },
     });
     const jsonObject = convert({ messages: [user('Hi')], response_format: { type: 'json_object' } }).toolConfig as { toolChoice: unknown };
@@ -225,6 +228,21 @@ describe('openai → bedrock: the JSON answer', () => {
     assert.deepEqual(read?.usage, { promptTokens: 1324, completionTokens: 5, totalTokens: 1329, cachedTokens: 1322 });
   });
 
+  test('a response_format answer is the whole content: text beside it is left out, and so is a second answer', () => {
+    const completion = answer({
+      output: {
+        message: {
+          role: 'assistant',
+          content: [{ text: 'Sure, here it is:' }, { toolUse: { toolUseId: 'tooluse_1', name: 'response_format__reply', input: { answer: 'yes' } } }, { toolUse: { toolUseId: 'tooluse_2', name: 'response_format__reply', input: { answer: 'no' } } }],
+        },
+      },
+      stopReason: 'tool_use',
+      usage: { inputTokens: 5, outputTokens: 9, totalTokens: 14 },
+    });
+    assert.equal(completion.choices[0]?.message.content, '{"answer":"yes"}');
+    assert.equal(completion.choices[0]?.finish_reason, 'stop');
+  });
+
   test('reasoning is not content; a response_format answer tool is the content, ending with stop', () => {
     const completion = answer({
       output: { message: { role: 'assistant', content: [{ reasoningContent: { reasoningText: { text: 'Thinking…', signature: 'sig' } } }, { toolUse: { toolUseId: 'tooluse_1', name: 'response_format__reply', input: { answer: 'yes' } } }] } },
@@ -234,121 +252,6 @@ describe('openai → bedrock: the JSON answer', () => {
     assert.equal(completion.choices[0]?.message.content, '{"answer":"yes"}');
     assert.equal(completion.choices[0]?.message.tool_calls, undefined);
     assert.equal(completion.choices[0]?.finish_reason, 'stop');
-  });
-});
-
-describe('openai → bedrock: the stream', () => {
-  const live = recordedJson('issue-18994-live-converse-stream.json') as { response: { bodyBase64: string } };
-  const liveBytes = Buffer.from(live.response.bodyBase64, 'base64');
-
-  test('a live ConverseStream capture (vercel/ai) becomes OpenAI chunks, usage and [DONE], however it is split', () => {
-    const whole = run(liveBytes);
-    assert.equal(streamedText(whole.sse), 'OK.');
-    const all = chunks(whole.sse);
-    assert.equal(all[0]?.choices[0]?.delta.role, 'assistant');
-    assert.deepEqual(all.at(-2)?.choices[0]?.finish_reason, 'stop');
-    assert.deepEqual(all.at(-1), { id: 'chatcmpl-req-0001', object: 'chat.completion.chunk', created: CTX.created, model: CTX.model, choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } });
-    assert.equal(dataLines(whole.sse).at(-1), '[DONE]');
-    for (const size of [1, 3, 64]) assert.equal(run(liveBytes, size).sse, whole.sse);
-  });
-
-  test('the finish chunk goes out at messageStop; usage and [DONE] wait for metadata, which comes after it', () => {
-    const stream = chat.stream(STREAM_CTX);
-    stream.push(Buffer.concat([eventFrame('messageStart', { role: 'assistant' }), eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Hi' } })]));
-    const atStop = stream.push(eventFrame('messageStop', { stopReason: 'end_turn' }));
-    assert.equal(chunks(atStop)[0]?.choices[0]?.finish_reason, 'stop');
-    assert.ok(!atStop.includes('[DONE]'));
-    const atMetadata = stream.push(eventFrame('metadata', { usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 } }));
-    assert.deepEqual(chunks(atMetadata)[0]?.usage, { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 });
-    assert.ok(atMetadata.endsWith('data: [DONE]\n\n'));
-    assert.equal(stream.end(), '');
-  });
-
-  test('a recorded text-then-tool stream (pydantic-ai) gives tool call 0 with its id, name and arguments', () => {
-    const bytes = Buffer.from(cassette('test_bedrock_model_iter_stream.yaml').interactions[0]?.response.body?.string ?? []);
-    const { sse, usage } = run(bytes, 17);
-    const calls = chunks(sse).flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
-    assert.deepEqual(calls[0], { index: 0, id: 'tooluse_lAG_zP8QRHmSYOwZzzaCqA', type: 'function', function: { name: 'get_temperature', arguments: '' } });
-    assert.deepEqual(calls.slice(1), [{ index: 0, function: { arguments: '{"city":"Paris"}' } }]);
-    assert.ok(streamedText(sse).startsWith('<thinking> To find the temperature'));
-    assert.deepEqual(chunks(sse).flatMap((c) => c.choices[0]?.finish_reason ?? []), ['tool_calls']);
-    assert.deepEqual(usage, { promptTokens: 471, completionTokens: 91, totalTokens: 562 });
-  });
-
-  test('recorded reasoning deltas (pydantic-ai, Claude thinking) stay out of the content', () => {
-    const bytes = Buffer.from(cassette('test_bedrock_model_thinking_part_stream.yaml').interactions[0]?.response.body?.string ?? []);
-    assert.equal(streamedText(run(bytes, 50).sse), "Hello! It's nice to meet you. How can I help you today?");
-  });
-
-  test('a response_format answer tool streams as content and finishes with stop', () => {
-    const bytes = Buffer.concat([
-      eventFrame('messageStart', { role: 'assistant' }),
-      eventFrame('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { name: 'response_format__reply', toolUseId: 'tooluse_a' } } }),
-      eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '{"answer":' } } }),
-      eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '"yes"}' } } }),
-      eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
-      eventFrame('messageStop', { stopReason: 'tool_use' }),
-      eventFrame('metadata', { usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 } }),
-    ]);
-    const { sse } = run(bytes);
-    assert.equal(streamedText(sse), '{"answer":"yes"}');
-    assert.ok(chunks(sse).every((c) => c.choices[0]?.delta.tool_calls === undefined));
-    assert.deepEqual(chunks(sse).flatMap((c) => c.choices[0]?.finish_reason ?? []), ['stop']);
-  });
-
-  test('a stream cut before messageStop ends with an error event and no [DONE]', () => {
-    const cut = liveBytes.subarray(0, liveBytes.length - 300);
-    const { sse, failed } = run(cut);
-    assert.equal(streamedText(sse), 'OK.');
-    assert.match(chunks(sse).at(-1)?.error?.message ?? '', /ended before the answer finished/);
-    assert.ok(!sse.includes('[DONE]'));
-    assert.ok(failed);
-  });
-
-  test('a stream that finished but lost its metadata still ends with [DONE], without inventing usage', () => {
-    const withoutMetadata = liveBytes.subarray(0, liveBytes.length - 257);
-    const { sse, failed } = run(withoutMetadata);
-    assert.ok(sse.endsWith('data: [DONE]\n\n'));
-    assert.ok(chunks(sse).every((c) => c.usage === null));
-    assert.ok(!failed);
-  });
-
-  test('a frame with a bad CRC is an error event; the frames before it still reach the client', () => {
-    const corrupt = Buffer.from(liveBytes);
-    const second = corrupt.readUInt32BE(0);
-    corrupt[second + 100] = (corrupt[second + 100] ?? 0) ^ 0xff; // inside the first text delta's payload
-    for (const size of [corrupt.length, 1]) {
-      const { sse, failed } = run(corrupt, size);
-      const last = chunks(sse).at(-1);
-      assert.match(last?.error?.message ?? '', /corrupt/);
-      assert.equal(last?.error?.type, 'server_error');
-      assert.equal(chunks(sse).length, 2, 'the role chunk, then the error');
-      assert.ok(!sse.includes('[DONE]') && failed);
-    }
-  });
-
-  test('a corrupted length is caught by the prelude CRC at once, not waited for', () => {
-    const corrupt = Buffer.from(liveBytes.subarray(0, 40));
-    corrupt[2] = 0x7f;
-    const stream = chat.stream(STREAM_CTX);
-    assert.match(chunks(stream.push(corrupt)).at(-1)?.error?.message ?? '', /prelude/);
-    assert.ok(stream.failed);
-    assert.equal(stream.push(liveBytes), '');
-    assert.equal(stream.end(), '');
-  });
-
-  test('a recorded modelStreamErrorException frame (vercel/ai) becomes a server error event', () => {
-    const frame = Buffer.from(recordedJson('model-stream-error-exception.json') as string, 'base64');
-    const { sse, failed } = run(Buffer.concat([eventFrame('messageStart', { role: 'assistant' }), frame]), 9);
-    assert.deepEqual(chunks(sse).at(-1), { error: { message: 'Model Stream Error: The model stream failed.', type: 'server_error', param: null, code: 'ModelStreamErrorException' } });
-    assert.ok(failed);
-  });
-
-  test('an in-band throttlingException is a rate limit error event; nothing follows it', () => {
-    const bytes = Buffer.concat([eventFrame('messageStart', { role: 'assistant' }), exceptionFrame('throttlingException', { message: 'Too many tokens, please wait before trying again.' }), eventFrame('messageStop', { stopReason: 'end_turn' })]);
-    const { sse } = run(bytes);
-    assert.deepEqual(chunks(sse).at(-1)?.error, { message: 'Too many tokens, please wait before trying again.', type: 'rate_limit_error', param: null, code: 'ThrottlingException' });
-    assert.ok(!sse.includes('finish_reason":"stop'));
   });
 });
 
@@ -374,6 +277,15 @@ describe('openai → bedrock: errors', () => {
     assert.equal(mapped(403, { message: 'The request signature we calculated does not match the signature you provided.' }, 'InvalidSignatureException').status, 401);
     const denied = mapped(403, { Message: 'You don\'t have access to the model with the specified model ID.' }, 'AccessDeniedException:http://internal.amazon.com/coral/com.amazon.bedrock/');
     assert.deepEqual([denied.status, denied.body.error.type, denied.body.error.message], [403, 'permission_error', "You don't have access to the model with the specified model ID."]);
+  });
+
+  test("credential errors do not pass on AWS's text, which may echo the gateway's canonical request or token", () => {
+    const echoed = 'The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been\nPOST\n/model/x/converse\n\nhost:bedrock-runtime.us-east-1.amazonaws.com\nx-amz-security-token:IQoJb3JpZ2luX2VjE';
+    for (const name of ['InvalidSignatureException', 'UnrecognizedClientException', 'IncompleteSignature', 'MissingAuthenticationToken', 'ExpiredTokenException']) {
+      const { status, body } = mapped(403, { message: echoed }, `${name}:http://internal.amazon.com/coral/com.amazon.coral.service/`);
+      assert.deepEqual([status, body.error.message, body.error.code], [401, `the provider rejected the gateway's AWS credentials (${name})`, name]);
+    }
+    assert.equal(mapped(403, { message: 'You are not authorized to perform: bedrock:InvokeModel' }, 'AccessDeniedException').body.error.message, 'You are not authorized to perform: bedrock:InvokeModel');
   });
 
   test('throttling stays 429, unavailability 503, a failing model becomes 502; a body that is not JSON is the message', () => {

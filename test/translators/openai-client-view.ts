@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../../src/apischema/openai.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Usage } from '../../src/apischema/openai.js';
 import { openAiErrorType } from '../../src/translators/openai-error.js';
 import { dataLines, TOOL_SPECS, type Assembled, type ClientView, type Scenario } from './chat-suite.js';
 
 // An OpenAI chat completions client, as the shared translator suite sees it.
+
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/** OpenAI's usage, checked the way a client adding it up relies on it: whole counts, the total their sum. */
+function readUsage(usage: Usage): NonNullable<Assembled['usage']> {
+  assert.ok(isCount(usage.prompt_tokens) && isCount(usage.completion_tokens), `usage counts are whole numbers: ${JSON.stringify(usage)}`);
+  assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  if (cached !== undefined) assert.ok(isCount(cached) && cached <= usage.prompt_tokens, 'cached tokens are part of the prompt tokens');
+  return { prompt: usage.prompt_tokens, completion: usage.completion_tokens, cached: cached ?? 0 };
+}
 
 export const openAiClientView: ClientView = {
   schema: 'openai',
@@ -39,12 +50,11 @@ export const openAiClientView: ClientView = {
       assert.ok(t.id.length > 0, 'every tool call has an id');
     }
     assert.equal(new Set(calls.map((t) => t.id)).size, calls.length, 'tool call ids are distinct');
-    if (c.usage !== undefined) assert.equal(c.usage.total_tokens, c.usage.prompt_tokens + c.usage.completion_tokens);
     return {
       text: choice?.message.content ?? '',
       calls: calls.map((t) => ({ name: t.function.name, args: t.function.arguments })),
       finishes: choice === undefined ? [] : [choice.finish_reason],
-      usage: c.usage === undefined ? undefined : { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens },
+      usage: c.usage === undefined ? undefined : readUsage(c.usage),
     };
   },
 
@@ -73,7 +83,7 @@ export const openAiClientView: ClientView = {
       if (c.usage !== undefined && c.usage !== null) {
         assert.deepEqual(c.choices, [], 'usage comes in a last chunk without choices');
         assert.equal(i, chunks.length - 1, 'the usage chunk is the last');
-        out.usage = { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens };
+        out.usage = readUsage(c.usage);
       }
     });
     assert.ok(calls.every((c) => c.id !== ''), 'every streamed tool call has an id');

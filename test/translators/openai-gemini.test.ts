@@ -6,7 +6,7 @@ import type { ChatCompletion } from '../../src/apischema/openai.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { openAiToGemini, openAiToVertex } from '../../src/translators/openai-gemini/index.js';
 import type { OperationTranslator, TranslateContext } from '../../src/translators/translator.js';
-import { geminiStandIn, geminiSse as sse } from '../fixtures/gemini/stand-in.js';
+import { geminiStandIn } from '../fixtures/gemini/stand-in.js';
 import { chatTranslatorSuite, CTX, dataLines, type ProviderStandIn } from './chat-suite.js';
 import { openAiClientView } from './openai-client-view.js';
 
@@ -49,8 +49,8 @@ function standIn(provider: 'gemini' | 'vertex'): ProviderStandIn {
 }
 
 const ERROR_STATUS = { rate_limit: 429, overloaded: 503, bad_request: 400, auth: 401 };
-chatTranslatorSuite({ name: 'openai -> gemini', translator: openAiToGemini, client: openAiClientView, standIn: standIn('gemini'), supportsChoices: true, errorStatus: ERROR_STATUS });
-chatTranslatorSuite({ name: 'openai -> vertex', translator: openAiToVertex, client: openAiClientView, standIn: standIn('vertex'), supportsChoices: true, errorStatus: ERROR_STATUS });
+chatTranslatorSuite({ name: 'openai -> gemini', translator: openAiToGemini, client: openAiClientView, standIn: standIn('gemini'), supportsChoices: true, errorStatus: ERROR_STATUS, modelIn: 'path' });
+chatTranslatorSuite({ name: 'openai -> vertex', translator: openAiToVertex, client: openAiClientView, standIn: standIn('vertex'), supportsChoices: true, errorStatus: ERROR_STATUS, modelIn: 'path' });
 
 const request = (body: Record<string, unknown>): Record<string, unknown> => chat.request({ model: 'client-model', ...body }, CTX);
 const user = (content: unknown): Record<string, unknown> => ({ messages: [{ role: 'user', content }] });
@@ -228,11 +228,30 @@ describe('openai -> gemini: chat answers', () => {
     assert.deepEqual(
       got.choices.map((c) => [c.index, c.message.content, c.finish_reason, c.message.tool_calls?.map((t) => [t.id, t.function.name, t.function.arguments])]),
       [
-        [0, 'Hello', 'tool_calls', [['call_0', 'f', '{}']]],
-        [1, null, 'tool_calls', [['call_1', 'f', '{"a":1}'], ['call_2', 'g', '{}']]],
+        [0, 'Hello', 'tool_calls', [['call_req-0001_0', 'f', '{}']]],
+        [1, null, 'tool_calls', [['call_req-0001_1', 'f', '{"a":1}'], ['call_req-0001_2', 'g', '{}']]],
       ],
     );
     assert.ok(got.choices.every((c) => c.logprobs === null && c.message.refusal === null));
+  });
+
+  test('tool call ids are unique across the conversation, not only within one answer', () => {
+    const call = { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'now' } }] }, finishReason: 'STOP' }] };
+    const ids = ['req-a', 'req-b'].map((id) => answer(call, { ...CTX, id }).choices[0]?.message.tool_calls?.[0]?.id);
+    assert.deepEqual(ids, ['call_req-a_0', 'call_req-b_0']);
+  });
+
+  test('usage that is null, or counts that are not numbers, are no counts: nothing is concatenated or invented', () => {
+    const text = { candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }] };
+    const none = chat.response({ ...text, usageMetadata: null }, CTX);
+    assert.equal(none.usage, undefined);
+    assert.equal((none.body as ChatCompletion).usage, undefined);
+    const strings = chat.response({ ...text, usageMetadata: { promptTokenCount: 5, candidatesTokenCount: '7', thoughtsTokenCount: '2', toolUsePromptTokenCount: '1' } }, CTX);
+    assert.deepEqual(strings.usage, { promptTokens: 5, completionTokens: 0, totalTokens: 5 });
+  });
+
+  test('an answer without candidates that does not say the prompt was blocked is not an answer', () => {
+    assert.throws(() => chat.response({ usageMetadata: { promptTokenCount: 8 } }, CTX), (err: unknown) => err instanceof GatewayError && err.code === 'upstream_invalid_response');
   });
 
   test("finish reasons: MAX_TOKENS is length, Google's filters are content_filter, the rest stop", () => {
@@ -252,60 +271,12 @@ describe('openai -> gemini: chat answers', () => {
   });
 });
 
-describe('openai -> gemini: streams', () => {
-  test('several candidates stream as several choices, each with its role, tool indexes and one finish at the end', () => {
-    const piece = (index: number, parts: unknown[], finishReason?: string): unknown => ({ candidates: [{ content: { role: 'model', parts }, index, ...(finishReason ? { finishReason } : {}) }] });
-    const { chunks, text } = runStream(
-      sse([
-        piece(0, [{ text: 'A' }]),
-        piece(1, [{ functionCall: { name: 'f', args: { q: 1 } }, thoughtSignature: 'c2ln' }]),
-        piece(0, [{ text: 'B' }], 'MAX_TOKENS'),
-        piece(1, [{ functionCall: { name: 'g', args: {} } }], 'STOP'),
-        { usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 7, thoughtsTokenCount: 2, cachedContentTokenCount: 3, totalTokenCount: 14 } },
-      ]),
-    );
-    const choices = chunks.flatMap((c) => (c.choices as Record<string, unknown>[]).map((ch) => ch));
-    assert.deepEqual(choices.filter((c) => c.index === 0).map((c) => [c.delta, c.finish_reason]), [
-      [{ role: 'assistant', content: 'A' }, null],
-      [{ content: 'B' }, null],
-      [{}, 'length'],
-    ]);
-    assert.deepEqual(choices.filter((c) => c.index === 1).map((c) => [c.delta, c.finish_reason]), [
-      [{ role: 'assistant', tool_calls: [{ index: 0, id: 'call_0', type: 'function', function: { name: 'f', arguments: '' }, extra_content: { google: { thought_signature: 'c2ln' } } }] }, null],
-      [{ tool_calls: [{ index: 0, function: { arguments: '{"q":1}' } }] }, null],
-      [{ tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'g', arguments: '' } }] }, null],
-      [{ tool_calls: [{ index: 1, function: { arguments: '{}' } }] }, null],
-      [{}, 'tool_calls'],
-    ]);
-    assert.deepEqual(chunks.at(-1)?.usage, { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14, prompt_tokens_details: { cached_tokens: 3 }, completion_tokens_details: { reasoning_tokens: 2 } });
-    assert.ok(text.endsWith('data: [DONE]\n\n'));
-  });
-
-  test('a stream cut off before its finish reason ends with an error event, not [DONE]', () => {
-    const got = runStream(sse([{ candidates: [{ content: { parts: [{ text: 'Half an ans' }] }, index: 0 }] }]));
-    assert.ok(got.failed);
-    assert.ok(!got.text.includes('[DONE]'));
-    assert.deepEqual(got.chunks.at(-1), { error: { message: "the provider's stream ended before the answer finished", type: 'server_error', param: null, code: null } });
-    assert.ok(runStream(Buffer.from('')).failed, 'an empty stream did not answer');
-    assert.match(runStream(Buffer.from('data: {"candidates": [\r\n\r\n')).text, /not JSON/);
-  });
-
-  test('a finish reason repeated on every piece (older Vertex streams) still ends each choice once', () => {
-    const piece = (text: string): unknown => ({ candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }] });
-    const { chunks } = runStream(sse([piece('秋风'), piece('瑟瑟')]), { ...CTX, stream: true });
-    assert.deepEqual(
-      chunks.map((c) => (c.choices as { delta: unknown; finish_reason: unknown }[]).map((ch) => [ch.delta, ch.finish_reason])),
-      [[[{ role: 'assistant', content: '秋风' }, null]], [[{ content: '瑟瑟' }, null]], [[{}, 'stop']]],
-    );
-  });
-});
-
 describe('openai -> gemini: recorded Google answers', () => {
   test('a streamed reply with \\r\\n framing and usage in the last piece', () => {
     const got = runStream(recordedStream('stream-basic-reply-short.sse'));
     const read = openAiClientView.readStream(got.text, STREAM_CTX);
     assert.equal(read.text, 'The capital of Wyoming is **Cheyenne**.\n');
-    assert.deepEqual([read.finishes, read.usage, read.terminated], [['stop'], { prompt: 7, completion: 10 }, true]);
+    assert.deepEqual([read.finishes, read.usage, read.terminated], [['stop'], { prompt: 7, completion: 10, cached: 0 }, true]);
     assert.equal(got.chunks[0]?.model, 'gemini-2.0-flash');
   });
 
@@ -331,9 +302,9 @@ describe('openai -> gemini: recorded Google answers', () => {
     assert.deepEqual(
       calls?.map((c) => [c.id, c.function.arguments]),
       [
-        ['call_0', '{"y":1,"x":2}'],
-        ['call_1', '{"y":3,"x":4}'],
-        ['call_2', '{"y":5,"x":6}'],
+        ['call_req-0001_0', '{"y":1,"x":2}'],
+        ['call_req-0001_1', '{"y":3,"x":4}'],
+        ['call_req-0001_2', '{"y":5,"x":6}'],
       ],
     );
     assert.deepEqual(answer(recorded('json-implicit-caching.json')).usage, {
@@ -361,62 +332,5 @@ describe('openai -> gemini: recorded Google answers', () => {
     assert.deepEqual(openAiToVertex.error(502, Buffer.from('<html>Bad Gateway</html>'), {}).body, { error: { message: '<html>Bad Gateway</html>', type: 'server_error', param: null, code: null } });
     const wrapped = openAiToGemini.error(503, Buffer.from('[{"error":{"code":503,"message":"Overloaded","status":"UNAVAILABLE"}}]'), {});
     assert.deepEqual(wrapped, { status: 503, body: { error: { message: 'Overloaded', type: 'server_error', param: null, code: 'unavailable' } } });
-  });
-});
-
-describe('openai -> gemini / vertex: embeddings and models', () => {
-  const ctx: TranslateContext = { ...CTX, model: 'gemini-embedding-001' };
-  const gemini = openAiToGemini.operations.embeddings as OperationTranslator;
-  const vertex = openAiToVertex.operations.embeddings as OperationTranslator;
-
-  test('Gemini: texts as batchEmbedContents requests; vectors back in order, with no invented token counts', () => {
-    assert.deepEqual(gemini.request({ model: 'm', input: ['a', 'b'], dimensions: 768, user: 'u' }, ctx), {
-      requests: [
-        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] }, outputDimensionality: 768 },
-        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'b' }] }, outputDimensionality: 768 },
-      ],
-    });
-    assert.deepEqual((gemini.request({ input: 'a' }, { ...ctx, model: 'tunedModels/mine' }).requests as { model: string }[])[0]?.model, 'tunedModels/mine');
-    const got = gemini.response({ embeddings: [{ values: [0.1, -0.2] }, { values: [0.3, 0.4] }] }, ctx);
-    assert.deepEqual(got.body, {
-      object: 'list',
-      data: [
-        { object: 'embedding', index: 0, embedding: [0.1, -0.2] },
-        { object: 'embedding', index: 1, embedding: [0.3, 0.4] },
-      ],
-      model: 'gemini-embedding-001',
-      usage: { prompt_tokens: 0, total_tokens: 0 },
-    });
-    assert.equal(got.usage, undefined);
-    throwsUnsupported(() => gemini.request({ input: [[1, 2, 3]] }, ctx), 'input');
-    throwsUnsupported(() => gemini.request({ input: 'a', encoding_format: 'base64' }, ctx), 'encoding_format');
-  });
-
-  test('Vertex: texts as predict instances; usage from the token counts', () => {
-    assert.deepEqual(vertex.request({ input: ['a', 'b'], dimensions: 256 }, ctx), { instances: [{ content: 'a' }, { content: 'b' }], parameters: { outputDimensionality: 256 } });
-    assert.deepEqual(vertex.request({ input: 'a' }, ctx), { instances: [{ content: 'a' }] });
-    const prediction = (values: number[], tokens: number): unknown => ({ embeddings: { values, statistics: { token_count: tokens, truncated: false } } });
-    const got = vertex.response({ predictions: [prediction([1, 2], 4), prediction([3, 4], 6)], metadata: { billableCharacterCount: 20 } }, ctx);
-    assert.deepEqual((got.body as { data: unknown; usage: unknown }).data, [
-      { object: 'embedding', index: 0, embedding: [1, 2] },
-      { object: 'embedding', index: 1, embedding: [3, 4] },
-    ]);
-    assert.deepEqual((got.body as { usage: unknown }).usage, { prompt_tokens: 10, total_tokens: 10 });
-    assert.deepEqual(got.usage, { promptTokens: 10, completionTokens: 0, totalTokens: 10 });
-    throwsUnsupported(() => vertex.request({ input: [[1]] }, ctx), 'input');
-  });
-
-  test('Gemini models list as OpenAI models; Vertex has no listing', () => {
-    const models = openAiToGemini.operations.models as OperationTranslator;
-    const got = models.response({ models: [{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', supportedGenerationMethods: ['generateContent'] }, { name: 'models/gemini-embedding-001' }], nextPageToken: 'x' }, CTX);
-    assert.deepEqual(got.body, {
-      object: 'list',
-      data: [
-        { id: 'gemini-2.5-flash', object: 'model', created: 0, owned_by: 'google' },
-        { id: 'gemini-embedding-001', object: 'model', created: 0, owned_by: 'google' },
-      ],
-    });
-    assert.equal(openAiToVertex.operations.models, undefined);
-    assert.equal(openAiToVertex.operations.chat, openAiToGemini.operations.chat);
   });
 });

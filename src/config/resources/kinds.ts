@@ -1,4 +1,6 @@
 import { readBackend, type BackendResource } from './backend.js';
+import { readBackendTlsPolicy, type BackendTlsPolicyResource } from './backend-tls-policy.js';
+import { readConfigMap, type ConfigMapResource } from './config-map.js';
 import { readEndpointSlice, type EndpointSliceResource } from './endpoint-slice.js';
 import type { FieldReader } from './field-reader.js';
 import { readGateway, type GatewayResource } from './gateway.js';
@@ -20,7 +22,9 @@ export type Resource =
   | EndpointSliceResource
   | NamespaceResource
   | ReferenceGrantResource
-  | TrafficPolicyResource;
+  | TrafficPolicyResource
+  | BackendTlsPolicyResource
+  | ConfigMapResource;
 export type ResourceKind = Resource['kind'];
 
 export interface KindInfo {
@@ -35,6 +39,8 @@ export interface KindInfo {
   read: (root: FieldReader) => Resource | undefined;
   /** The fields of the status subresource this gateway writes in Kubernetes mode (none: it writes no status). */
   status?: readonly string[];
+  /** Its CRD may not be installed: a cluster without it has none, rather than never syncing. */
+  optional?: boolean;
 }
 
 /**
@@ -52,6 +58,8 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true, read: readService },
   { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false, read: readNamespace },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', namespaced: true, read: readEndpointSlice },
+  { kind: 'BackendTLSPolicy', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3'], plural: 'backendtlspolicies', namespaced: true, read: readBackendTlsPolicy, optional: true },
+  { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, read: readConfigMap },
 ];
 
 const BY_KIND = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));

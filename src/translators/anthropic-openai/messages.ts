@@ -1,5 +1,8 @@
 import type { ChatMessage, ContentPart, ImagePart, TextPart, ToolCall } from '../../apischema/openai.js';
-import { isRecord, requireString, unsupported } from './fields.js';
+import { isPlainObject } from '../../core/json.js';
+import { unsupported } from '../common/errors.js';
+import { argumentsText } from '../common/tool-arguments.js';
+import { requireString } from '../common/request-fields.js';
 
 // Anthropic turns as OpenAI chat messages. The shapes differ in three ways that matter:
 // - tool results are blocks inside a user turn for Anthropic, separate `tool` messages for
@@ -15,7 +18,7 @@ export function systemMessages(system: unknown): ChatMessage[] {
   if (typeof system === 'string') return system === '' ? [] : [{ role: 'system', content: system }];
   if (!Array.isArray(system)) throw unsupported('system', 'system must be a string or a list of text blocks');
   const texts = system.map((block: unknown, i) => {
-    if (!isRecord(block) || block.type !== 'text') throw unsupported(`system[${i}]`, 'system blocks must be text blocks');
+    if (!isPlainObject(block) || block.type !== 'text') throw unsupported(`system[${i}]`, 'system blocks must be text blocks');
     return requireString(block.text, `system[${i}].text`);
   });
   const joined = texts.filter((t) => t !== '').join('\n\n');
@@ -28,7 +31,7 @@ export function chatMessages(messages: unknown): ChatMessage[] {
 }
 
 function turnMessages(message: unknown, path: string): ChatMessage[] {
-  if (!isRecord(message)) throw unsupported(path, `${path} must be a message object`);
+  if (!isPlainObject(message)) throw unsupported(path, `${path} must be a message object`);
   const { role, content } = message;
   if (role !== 'user' && role !== 'assistant') throw unsupported(`${path}.role`, `${path}.role must be "user" or "assistant"`);
   if (typeof content === 'string') return [{ role, content }];
@@ -41,7 +44,7 @@ function userMessages(blocks: unknown[], path: string): ChatMessage[] {
   const parts: ContentPart[] = [];
   blocks.forEach((block, j) => {
     const at = `${path}[${j}]`;
-    if (!isRecord(block)) throw unsupported(at, `${at} must be a content block`);
+    if (!isPlainObject(block)) throw unsupported(at, `${at} must be a content block`);
     switch (block.type) {
       case 'text':
         parts.push(textPart(block, at));
@@ -68,7 +71,7 @@ function assistantMessages(blocks: unknown[], path: string): ChatMessage[] {
   const calls: ToolCall[] = [];
   blocks.forEach((block, j) => {
     const at = `${path}[${j}]`;
-    if (!isRecord(block)) throw unsupported(at, `${at} must be a content block`);
+    if (!isPlainObject(block)) throw unsupported(at, `${at} must be a content block`);
     switch (block.type) {
       case 'text':
         parts.push(textPart(block, at));
@@ -77,7 +80,7 @@ function assistantMessages(blocks: unknown[], path: string): ChatMessage[] {
         calls.push({
           id: nonEmpty(block.id, `${at}.id`),
           type: 'function',
-          function: { name: nonEmpty(block.name, `${at}.name`), arguments: JSON.stringify(block.input ?? {}) },
+          function: { name: nonEmpty(block.name, `${at}.name`), arguments: argumentsText(block.input) },
         });
         break;
       case 'thinking':
@@ -106,7 +109,7 @@ function textPart(block: Record<string, unknown>, at: string): TextPart {
 
 function imagePart(block: Record<string, unknown>, at: string): ImagePart {
   const source = block.source;
-  if (!isRecord(source)) throw unsupported(`${at}.source`, `${at}.source must be an image source`);
+  if (!isPlainObject(source)) throw unsupported(`${at}.source`, `${at}.source must be an image source`);
   if (source.type === 'base64') {
     const mediaType = requireString(source.media_type, `${at}.source.media_type`);
     return { type: 'image_url', image_url: { url: `data:${mediaType};base64,${requireString(source.data, `${at}.source.data`)}` } };
@@ -126,8 +129,8 @@ function toolMessage(block: Record<string, unknown>, at: string): ChatMessage {
     text = content
       .map((inner: unknown, k) => {
         const innerAt = `${at}.content[${k}]`;
-        if (isRecord(inner) && inner.type === 'text') return requireString(inner.text, `${innerAt}.text`);
-        const type = isRecord(inner) ? String(inner.type) : typeof inner;
+        if (isPlainObject(inner) && inner.type === 'text') return requireString(inner.text, `${innerAt}.text`);
+        const type = isPlainObject(inner) ? String(inner.type) : typeof inner;
         throw unsupported(innerAt, `a ${type} block in a tool result cannot be sent to an OpenAI-compatible provider: its tool messages carry text only`);
       })
       .join('\n\n');

@@ -1,6 +1,8 @@
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '../../apischema/openai.js';
+import { isPlainObject } from '../../core/json.js';
+import { unsupported } from '../common/errors.js';
+import { optionalNumber, requireString } from '../common/request-fields.js';
 import type { TranslateContext } from '../translator.js';
-import { isRecord, optionalNumber, requireString, unsupported } from './fields.js';
 import { chatMessages, systemMessages } from './messages.js';
 
 // An Anthropic Messages request as an OpenAI chat completions request. The body is built from
@@ -18,7 +20,7 @@ export function toChatCompletionRequest(body: Record<string, unknown>, ctx: Tran
   for (const [field, why] of Object.entries(REFUSED_FIELDS)) {
     if (body[field] !== undefined && body[field] !== null) throw unsupported(field, `${field} is not supported: ${why}`);
   }
-  if (isRecord(body.output_config) && body.output_config.format !== undefined && body.output_config.format !== null) {
+  if (isPlainObject(body.output_config) && body.output_config.format !== undefined && body.output_config.format !== null) {
     throw unsupported('output_config.format', `output_config.format is not supported: ${REFUSED_FIELDS.output_format ?? ''}`);
   }
 
@@ -39,7 +41,7 @@ export function toChatCompletionRequest(body: Record<string, unknown>, ctx: Tran
   const stop = stopSequences(body.stop_sequences);
   if (stop !== undefined) request.stop = stop;
 
-  if (isRecord(body.metadata) && body.metadata.user_id !== undefined && body.metadata.user_id !== null) {
+  if (isPlainObject(body.metadata) && body.metadata.user_id !== undefined && body.metadata.user_id !== null) {
     request.user = requireString(body.metadata.user_id, 'metadata.user_id');
   }
 
@@ -66,13 +68,13 @@ function functionTools(value: unknown): FunctionTool[] {
   if (!Array.isArray(value)) throw unsupported('tools', 'tools must be a list of tools');
   return value.map((tool: unknown, i) => {
     const at = `tools[${i}]`;
-    if (!isRecord(tool)) throw unsupported(at, `${at} must be a tool object`);
+    if (!isPlainObject(tool)) throw unsupported(at, `${at} must be a tool object`);
     // Typed tools (web_search_…, bash_…, text_editor_…, computer_…) are Anthropic's server or
     // built-in tools, defined by Anthropic rather than by a schema a model elsewhere could follow.
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       throw unsupported(`${at}.type`, `${typeof tool.type === 'string' ? tool.type : JSON.stringify(tool.type)} is one of Anthropic's own tools; an OpenAI-compatible provider only calls tools defined by name and input_schema`);
     }
-    if (!isRecord(tool.input_schema)) throw unsupported(`${at}.input_schema`, `${at}.input_schema must be a JSON Schema object`);
+    if (!isPlainObject(tool.input_schema)) throw unsupported(`${at}.input_schema`, `${at}.input_schema must be a JSON Schema object`);
     const fn: FunctionTool['function'] = { name: requireString(tool.name, `${at}.name`), parameters: tool.input_schema };
     if (typeof tool.description === 'string') fn.description = tool.description;
     if (typeof tool.strict === 'boolean') fn.strict = tool.strict;
@@ -81,7 +83,7 @@ function functionTools(value: unknown): FunctionTool[] {
 }
 
 function toolChoice(value: unknown, hasTools: boolean): { tool_choice?: ToolChoice; parallel_tool_calls?: boolean } {
-  if (!isRecord(value)) throw unsupported('tool_choice', 'tool_choice must be an object with a type');
+  if (!isPlainObject(value)) throw unsupported('tool_choice', 'tool_choice must be an object with a type');
   let choice: ToolChoice;
   switch (value.type) {
     case 'auto':

@@ -1,7 +1,11 @@
 import type { ContentBlock, MessagesResponse, StopReason, Usage } from '../../apischema/anthropic.js';
-import { GatewayError } from '../../core/errors.js';
+import type { GatewayError } from '../../core/errors.js';
+import { isPlainObject } from '../../core/json.js';
+import { malformedAnswer } from '../common/errors.js';
+import { argumentsObject } from '../common/tool-arguments.js';
+import { usageCount } from '../common/usage.js';
+import { nonEmptyString, tokenCount } from '../common/values.js';
 import type { TranslateContext, TranslatedAnswer, UsageCount } from '../translator.js';
-import { isRecord } from './fields.js';
 
 // An OpenAI chat completion as an Anthropic message: the choice's text becomes a text block,
 // each tool call a tool_use block, the finish reason a stop reason, and usage is split the way
@@ -28,15 +32,15 @@ export function stopReason(finishReason: unknown, calledTools: boolean): StopRea
 
 /** OpenAI's usage for the access log and metrics; undefined when the provider sent none. */
 export function readOpenAiUsage(value: unknown): UsageCount | undefined {
-  if (!isRecord(value)) return undefined;
-  const prompt = count(value.prompt_tokens);
+  if (!isPlainObject(value)) return undefined;
+  const prompt = tokenCount(value.prompt_tokens);
   if (prompt === undefined) return undefined;
-  const completion = count(value.completion_tokens) ?? 0;
-  const usage: UsageCount = { promptTokens: prompt, completionTokens: completion, totalTokens: count(value.total_tokens) ?? prompt + completion };
-  const cached = isRecord(value.prompt_tokens_details) ? count(value.prompt_tokens_details.cached_tokens) : undefined;
-  if (cached !== undefined) usage.cachedTokens = cached;
-  const reasoning = isRecord(value.completion_tokens_details) ? count(value.completion_tokens_details.reasoning_tokens) : undefined;
-  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  const usage = usageCount(prompt, tokenCount(value.completion_tokens) ?? 0, {
+    cachedTokens: isPlainObject(value.prompt_tokens_details) ? tokenCount(value.prompt_tokens_details.cached_tokens) : undefined,
+    reasoningTokens: isPlainObject(value.completion_tokens_details) ? tokenCount(value.completion_tokens_details.reasoning_tokens) : undefined,
+  });
+  // A server's own total is kept: some count tokens the parts do not show.
+  usage.totalTokens = tokenCount(value.total_tokens) ?? usage.totalTokens;
   return usage;
 }
 
@@ -61,17 +65,12 @@ export function anthropicUsage(usage: UsageCount | undefined): Required<Pick<Usa
  * whose `input` is always an object: the answer fails rather than hand over an input the model
  * did not write. Empty arguments (a tool without parameters, on some servers) are `{}`.
  */
-export function toolInput(args: string, name: string): Record<string, unknown> | Error {
-  if (args.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args);
-  } catch {
-    parsed = undefined;
-  }
-  if (isRecord(parsed)) return parsed;
-  const shown = args.length > 200 ? `${args.slice(0, 200)}…` : args;
-  return new GatewayError('upstream_invalid_response', `the provider's call of tool ${name} has arguments that are not a JSON object, which an Anthropic client cannot receive: ${shown}`);
+export function toolInput(args: unknown, name: string): Record<string, unknown> | GatewayError {
+  const input = argumentsObject(args);
+  if (input !== undefined) return input;
+  const text = typeof args === 'string' ? args : (JSON.stringify(args) ?? '');
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return malformedAnswer(`the provider's call of tool ${name} has arguments that are not a JSON object, which an Anthropic client cannot receive: ${shown}`);
 }
 
 /** The Anthropic id of the answer's message. */
@@ -82,9 +81,9 @@ export const toolUseId = (providerId: unknown, ctx: TranslateContext, n: number)
   typeof providerId === 'string' && providerId !== '' ? providerId : `toolu_${ctx.id}_${n}`;
 
 export function toMessagesResponse(body: unknown, ctx: TranslateContext): TranslatedAnswer {
-  const choice = isRecord(body) && Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
-  if (!isRecord(body) || !isRecord(choice)) throw new GatewayError('upstream_invalid_response', "the provider's answer is not a chat completion with a choice");
-  const message = isRecord(choice.message) ? choice.message : {};
+  const choice = isPlainObject(body) && Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
+  if (!isPlainObject(body) || !isPlainObject(choice)) throw malformedAnswer("the provider's answer is not a chat completion with a choice");
+  const message = isPlainObject(choice.message) ? choice.message : {};
 
   const content: ContentBlock[] = [];
   const text = messageText(message.content);
@@ -93,16 +92,17 @@ export function toMessagesResponse(body: unknown, ctx: TranslateContext): Transl
   const refusal = typeof message.refusal === 'string' ? message.refusal : '';
   if (refusal !== '') content.push({ type: 'text', text: refusal });
 
-  const calls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isRecord) : [];
+  const calls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isPlainObject) : [];
   calls.forEach((call, n) => {
-    const fn = isRecord(call.function) ? call.function : {};
-    const name = typeof fn.name === 'string' ? fn.name : '';
-    const input = toolInput(typeof fn.arguments === 'string' ? fn.arguments : '', name);
+    const fn = isPlainObject(call.function) ? call.function : {};
+    if (typeof fn.name !== 'string' || fn.name === '') throw malformedAnswer("the provider's answer calls a tool without a name");
+    const name = fn.name;
+    const input = toolInput(fn.arguments, name);
     if (input instanceof Error) throw input;
     content.push({ type: 'tool_use', id: toolUseId(call.id, ctx, n), name, input });
   });
 
-  const reported = typeof body.model === 'string' && body.model !== '' ? body.model : undefined;
+  const reported = nonEmptyString(body.model);
   const usage = readOpenAiUsage(body.usage);
   const answer: MessagesResponse = {
     id: messageId(ctx),
@@ -121,9 +121,5 @@ export function toMessagesResponse(body: unknown, ctx: TranslateContext): Transl
 function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return content.map((part: unknown) => (isPlainObject(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
 }

@@ -1,8 +1,10 @@
 import type { StreamEvent } from '../../apischema/anthropic.js';
+import { isPlainObject } from '../../core/json.js';
+import { guardedStep } from '../common/errors.js';
+import { nonEmptyString } from '../common/values.js';
 import { SseParser, sseEvent, type SseEvent } from '../sse.js';
 import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { anthropicTypeOfInBandError, openAiErrorMessage } from './errors.js';
-import { isRecord } from './fields.js';
 import { anthropicUsage, messageId, readOpenAiUsage, stopReason, toolInput, toolUseId } from './response.js';
 
 // An OpenAI chat completions stream as Anthropic's Messages stream:
@@ -51,16 +53,19 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
   }
 
   push(chunk: Buffer): string {
-    return this.over ? '' : this.events(this.parser.push(chunk));
+    if (this.over) return '';
+    return guardedStep(() => this.events(this.parser.push(chunk)), () => this.unreadable());
   }
 
   end(): string {
     if (this.over) return '';
-    let out = this.events(this.parser.end());
-    if (this.over) return out;
-    if (this.finishReason !== undefined) out += this.finish();
-    else out += this.fail('api_error', "the provider's stream ended before the answer was complete");
-    return out;
+    return guardedStep(() => {
+      let out = this.events(this.parser.end());
+      if (this.over) return out;
+      if (this.finishReason !== undefined) out += this.finish();
+      else out += this.fail('api_error', "the provider's stream ended before the answer was complete");
+      return out;
+    }, () => this.unreadable());
   }
 
   private events(events: SseEvent[]): string {
@@ -84,28 +89,28 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
     } catch {
       return this.fail('api_error', 'the provider sent a stream event that is not JSON');
     }
-    if (!isRecord(value)) return this.fail('api_error', 'the provider sent a stream event that is not a JSON object');
+    if (!isPlainObject(value)) return this.fail('api_error', 'the provider sent a stream event that is not a JSON object');
     if ((value.error !== undefined && value.error !== null) || value.object === 'error') return this.inBandError(value);
     return this.chunk(value);
   }
 
   private inBandError(value: Record<string, unknown>): string {
-    const error = isRecord(value.error) ? value.error : value;
+    const error = isPlainObject(value.error) ? value.error : value;
     return this.fail(anthropicTypeOfInBandError(error), openAiErrorMessage(value) ?? 'the provider reported an error in its stream');
   }
 
   private chunk(chunk: Record<string, unknown>): string {
     let out = '';
-    if (this.providerModel === undefined && typeof chunk.model === 'string' && chunk.model !== '') this.providerModel = chunk.model;
+    this.providerModel ??= nonEmptyString(chunk.model);
     if (!this.started) out += this.start();
     const usage = readOpenAiUsage(chunk.usage);
     if (usage !== undefined) this.usageCount = usage;
 
-    const choices = Array.isArray(chunk.choices) ? chunk.choices.filter(isRecord) : [];
+    const choices = Array.isArray(chunk.choices) ? chunk.choices.filter(isPlainObject) : [];
     // The request never asks for several choices; should a server send them, the first is the answer.
     const choice = choices.find((c) => c.index === 0 || c.index === undefined);
     if (choice !== undefined && this.finishReason === undefined) {
-      out += this.delta(isRecord(choice.delta) ? choice.delta : {});
+      out += this.delta(isPlainObject(choice.delta) ? choice.delta : {});
       if (this.over) return out;
       if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
         this.finishReason = choice.finish_reason;
@@ -127,7 +132,7 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
     if (Array.isArray(delta.tool_calls)) {
       for (const call of delta.tool_calls) {
         if (this.over) break;
-        if (isRecord(call)) out += this.toolCall(call);
+        if (isPlainObject(call)) out += this.toolCall(call);
       }
     }
     return out;
@@ -153,18 +158,20 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
       this.calls.set(key, call);
     }
     this.lastCallKey = key;
-    const fn = isRecord(delta.function) ? delta.function : {};
+    const fn = isPlainObject(delta.function) ? delta.function : {};
     if (call.id === undefined && typeof delta.id === 'string' && delta.id !== '') call.id = delta.id;
     if (call.name === undefined && typeof fn.name === 'string' && fn.name !== '') call.name = fn.name;
     const args = typeof fn.arguments === 'string' ? fn.arguments : '';
     call.args += args;
 
     if (call.block === undefined) return call.name === undefined ? '' : this.startTool(call);
+    // A delta that adds nothing (servers repeat a call's id or send empty arguments late) needs no open block.
+    if (args === '') return '';
     if (this.open?.kind !== 'tool' || this.open.call !== call) {
       // Anthropic blocks cannot be reopened; no known server interleaves calls like this.
       return this.fail('api_error', `the provider sent more arguments for tool call ${call.name ?? ''} after another part of the answer had started`);
     }
-    return args === '' ? '' : this.send({ type: 'content_block_delta', index: call.block, delta: { type: 'input_json_delta', partial_json: args } });
+    return this.send({ type: 'content_block_delta', index: call.block, delta: { type: 'input_json_delta', partial_json: args } });
   }
 
   /** OpenAI numbers its calls with `index`; a server that does not is read call by call. */
@@ -221,6 +228,10 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
     const { input_tokens, output_tokens, cache_read_input_tokens } = anthropicUsage(this.usageCount);
     out += this.send({ type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { input_tokens, output_tokens, cache_read_input_tokens } });
     return out + this.send({ type: 'message_stop' });
+  }
+
+  private unreadable(): string {
+    return this.fail('api_error', "the provider's stream could not be read");
   }
 
   /** An error event ends the stream: the client's SDK raises it, and nothing follows. */

@@ -1,9 +1,10 @@
 import type { ErrorBody } from '../../apischema/openai.js';
+import { isPlainObject } from '../../core/json.js';
+import { lookup } from '../common/values.js';
 import { errorText, openAiError } from '../openai-error.js';
-import { isRecord } from './mapping.js';
 
 /** The status Anthropic answers each error type with, for errors that arrive inside a stream. */
-const STATUS_OF_TYPE: Record<string, number> = {
+const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
   invalid_request_error: 400,
   authentication_error: 401,
   billing_error: 402,
@@ -18,8 +19,8 @@ const STATUS_OF_TYPE: Record<string, number> = {
 
 /** `{type:'error', error:{type, message}}`'s inner error, if the value has that shape. */
 function anthropicError(value: unknown): { type: string; message: string } | undefined {
-  const error = isRecord(value) ? value.error : undefined;
-  if (!isRecord(error) || typeof error.message !== 'string') return undefined;
+  const error = isPlainObject(value) ? value.error : undefined;
+  if (!isPlainObject(error) || typeof error.message !== 'string') return undefined;
   return { type: typeof error.type === 'string' ? error.type : 'api_error', message: error.message };
 }
 
@@ -43,5 +44,5 @@ export function providerError(status: number, body: Buffer): { status: number; b
 /** An `event: error` of Anthropic's stream as the `data:` error payload an OpenAI stream carries. */
 export function streamError(event: unknown): ErrorBody {
   const error = anthropicError(event) ?? { type: 'api_error', message: 'Anthropic sent an error without details' };
-  return openAiError(STATUS_OF_TYPE[error.type] ?? 500, error.message, error.type).body;
+  return openAiError(lookup(STATUS_OF_TYPE, error.type) ?? 500, error.message, error.type).body;
 }

@@ -1,3 +1,4 @@
+import { guardAnswers } from '../common/errors.js';
 import type { SchemaTranslator } from '../translator.js';
 import { providerError } from './errors.js';
 import { listModels } from './models.js';
@@ -10,12 +11,8 @@ export const openAiToAnthropic: SchemaTranslator = {
   client: 'openai',
   provider: 'anthropic',
   operations: {
-    chat: {
-      request: chatRequest,
-      response: chatResponse,
-      stream: (ctx) => new AnthropicStreamToOpenAi(ctx),
-    },
-    models: listModels,
+    chat: guardAnswers({ request: chatRequest, response: chatResponse, stream: (ctx) => new AnthropicStreamToOpenAi(ctx) }, 'Anthropic'),
+    models: guardAnswers(listModels, 'Anthropic'),
   },
   error: (status, body) => providerError(status, body),
 };

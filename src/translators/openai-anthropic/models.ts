@@ -1,6 +1,7 @@
 import type { ModelList } from '../../apischema/openai.js';
+import { isPlainObject } from '../../core/json.js';
+import { malformedAnswer } from '../common/errors.js';
 import type { OperationTranslator } from '../translator.js';
-import { isRecord } from './mapping.js';
 
 /** Seconds since the epoch of an RFC 3339 time; 0 when Anthropic gives none. */
 function epochSeconds(time: unknown): number {
@@ -12,10 +13,10 @@ function epochSeconds(time: unknown): number {
 export const listModels: OperationTranslator = {
   request: () => ({}),
   response(body) {
-    const data = isRecord(body) && Array.isArray(body.data) ? (body.data as unknown[]) : [];
+    if (!isPlainObject(body) || !Array.isArray(body.data)) throw malformedAnswer("Anthropic's answer is not a model list");
     const list: ModelList = {
       object: 'list',
-      data: data.filter(isRecord).flatMap((m) => (typeof m.id === 'string' ? [{ id: m.id, object: 'model' as const, created: epochSeconds(m.created_at), owned_by: 'anthropic' }] : [])),
+      data: body.data.filter(isPlainObject).flatMap((m) => (typeof m.id === 'string' ? [{ id: m.id, object: 'model' as const, created: epochSeconds(m.created_at), owned_by: 'anthropic' }] : [])),
     };
     return { body: list, usage: undefined, model: undefined };
   },

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../core/errors.js';
+import { unsupported } from '../common/errors.js';
 import type { TranslateContext } from '../translator.js';
 import { conversation } from './messages.js';
 import { toolFields } from './tools.js';
@@ -11,8 +11,6 @@ export const DEFAULT_MAX_TOKENS = 4096;
 
 /** Anthropic's `temperature` goes from 0 to 1; OpenAI's goes to 2. */
 const MAX_TEMPERATURE = 1;
-
-const unsupported = (message: string, param: string): GatewayError => new GatewayError('unsupported_parameter', message, { param });
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
 
@@ -29,7 +27,7 @@ export function chatRequest(body: Record<string, unknown>, ctx: TranslateContext
 
   if (present(body.temperature)) {
     if (typeof body.temperature === 'number' && body.temperature > MAX_TEMPERATURE) {
-      throw unsupported(`temperature ${body.temperature} is above Anthropic's maximum of ${MAX_TEMPERATURE}`, 'temperature');
+      throw unsupported('temperature', `temperature ${body.temperature} is above Anthropic's maximum of ${MAX_TEMPERATURE}`);
     }
     out.temperature = body.temperature;
   }
@@ -51,12 +49,12 @@ function maxTokens(body: Record<string, unknown>): unknown {
 
 /** Requests whose answer would visibly lack something the client asked for. */
 function refuseWhatAnthropicCannotDo(body: Record<string, unknown>): void {
-  if (typeof body.n === 'number' && body.n > 1) throw unsupported('n > 1: Anthropic returns one answer per request', 'n');
-  if (body.logprobs === true) throw unsupported('logprobs: Anthropic does not return token log probabilities', 'logprobs');
-  if (typeof body.top_logprobs === 'number' && body.top_logprobs > 0) throw unsupported('top_logprobs: Anthropic does not return token log probabilities', 'top_logprobs');
-  if (present(body.audio)) throw unsupported('audio: Anthropic answers in text only', 'audio');
-  if (Array.isArray(body.modalities) && body.modalities.some((m) => m !== 'text')) throw unsupported('modalities: Anthropic answers in text only', 'modalities');
-  if (present(body.web_search_options)) throw unsupported('web_search_options: web search is not available through this translation', 'web_search_options');
-  if (Array.isArray(body.functions) && body.functions.length > 0) throw unsupported('functions is not supported; use tools', 'functions');
-  if (present(body.function_call)) throw unsupported('function_call is not supported; use tool_choice', 'function_call');
+  if (typeof body.n === 'number' && body.n > 1) throw unsupported('n', 'n > 1: Anthropic returns one answer per request');
+  if (body.logprobs === true) throw unsupported('logprobs', 'logprobs: Anthropic does not return token log probabilities');
+  if (typeof body.top_logprobs === 'number' && body.top_logprobs > 0) throw unsupported('top_logprobs', 'top_logprobs: Anthropic does not return token log probabilities');
+  if (present(body.audio)) throw unsupported('audio', 'audio: Anthropic answers in text only');
+  if (Array.isArray(body.modalities) && body.modalities.some((m) => m !== 'text')) throw unsupported('modalities', 'modalities: Anthropic answers in text only');
+  if (present(body.web_search_options)) throw unsupported('web_search_options', 'web_search_options: web search is not available through this translation');
+  if (Array.isArray(body.functions) && body.functions.length > 0) throw unsupported('functions', 'functions is not supported; use tools');
+  if (present(body.function_call)) throw unsupported('function_call', 'function_call is not supported; use tool_choice');
 }

@@ -1,7 +1,12 @@
-import type { StopReason } from '../../apischema/anthropic.js';
 import type { ChatCompletion, ToolCall } from '../../apischema/openai.js';
+import { isPlainObject } from '../../core/json.js';
+import { isAnswerTool } from '../common/answer-tool.js';
+import { malformedAnswer } from '../common/errors.js';
+import { argumentsText } from '../common/tool-arguments.js';
+import { openAiUsage } from '../common/usage.js';
+import { nonEmptyString } from '../common/values.js';
 import type { TranslateContext, TranslatedAnswer } from '../translator.js';
-import { finishReason, isAnswerTool, isRecord, openAiUsage, usageCount } from './mapping.js';
+import { finishReason, usageCount } from './mapping.js';
 
 /**
  * An Anthropic message as an OpenAI chat completion: text blocks are the content, tool_use
@@ -9,28 +14,29 @@ import { finishReason, isAnswerTool, isRecord, openAiUsage, usageCount } from '.
  * Thinking blocks are the model's working, not its answer, and stay out.
  */
 export function chatResponse(body: unknown, ctx: TranslateContext): TranslatedAnswer {
-  const message = isRecord(body) ? body : {};
-  const blocks = Array.isArray(message.content) ? (message.content as unknown[]) : [];
+  if (!isPlainObject(body) || !Array.isArray(body.content)) throw malformedAnswer("Anthropic's answer is not a message with content");
   const texts: string[] = [];
   const calls: ToolCall[] = [];
   let answer: string | undefined;
-  for (const block of blocks) {
-    if (!isRecord(block)) continue;
+  for (const block of body.content as unknown[]) {
+    if (!isPlainObject(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else if (block.type === 'tool_use' && isAnswerTool(block.name)) answer = JSON.stringify(block.input ?? {});
-    else if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-      calls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    else if (block.type === 'tool_use' && isAnswerTool(block.name)) answer ??= argumentsText(block.input);
+    else if (block.type === 'tool_use') {
+      if (typeof block.name !== 'string') throw malformedAnswer("Anthropic's answer calls a tool without a name");
+      const id = nonEmptyString(block.id) ?? `call_${ctx.id}_${calls.length}`;
+      calls.push({ id, type: 'function', function: { name: block.name, arguments: argumentsText(block.input) } });
     }
   }
 
-  const model = typeof message.model === 'string' ? message.model : undefined;
-  const usage = isRecord(message.usage) ? usageCount(message.usage) : undefined;
+  const model = nonEmptyString(body.model);
+  const usage = isPlainObject(body.usage) ? usageCount(body.usage) : undefined;
   const choice: ChatCompletion['choices'][number] = {
     index: 0,
     // A JSON answer is the whole content: text beside it would make it unreadable as JSON.
     message: { role: 'assistant', content: answer ?? (texts.length > 0 ? texts.join('') : null), refusal: null },
     logprobs: null,
-    finish_reason: finishReason(typeof message.stop_reason === 'string' ? (message.stop_reason as StopReason) : null, calls.length > 0),
+    finish_reason: finishReason(body.stop_reason, calls.length > 0),
   };
   if (calls.length > 0) choice.message.tool_calls = calls;
   const completion: ChatCompletion = { id: `chatcmpl-${ctx.id}`, object: 'chat.completion', created: ctx.created, model: model ?? ctx.model, choices: [choice] };

@@ -1,23 +1,23 @@
-import type { Usage as AnthropicUsage, StopReason } from '../../apischema/anthropic.js';
-import type { ChatCompletionChunk, FinishReason } from '../../apischema/openai.js';
-import { openAiErrorType } from '../openai-error.js';
-import { SSE_DONE, SseParser, sseData, type SseEvent } from '../sse.js';
+import { isPlainObject } from '../../core/json.js';
+import { isAnswerTool } from '../common/answer-tool.js';
+import { guardedStep } from '../common/errors.js';
+import { OpenAiChunkWriter } from '../common/openai-chunks.js';
+import { argumentsText } from '../common/tool-arguments.js';
+import { nonEmptyString, tokenCount } from '../common/values.js';
+import { openAiError } from '../openai-error.js';
+import { SseParser, type SseEvent } from '../sse.js';
 import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { streamError } from './errors.js';
-import { finishReason, isAnswerTool, isRecord, openAiUsage, usageCount } from './mapping.js';
-
-type Delta = ChatCompletionChunk['choices'][number]['delta'];
-
-const USAGE_FIELDS = ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const;
+import { finishReason, USAGE_FIELDS, usageCount } from './mapping.js';
 
 /** What one Anthropic content block becomes for the client. */
 type Block =
   | { kind: 'text' }
   /** A client tool call, numbered 0, 1, 2… in the order the calls start. */
-  | { kind: 'tool'; call: number; argumentsSent: boolean; startInput: unknown }
+  | { kind: 'tool'; call: number; startInput: unknown }
   /** The `response_format` answer tool: its input is the client's content. */
   | { kind: 'answer'; sent: boolean; startInput: unknown }
-  /** Thinking and anything else that is not part of the answer. */
+  /** Thinking, a second answer tool, and anything else that is not part of the answer. */
   | { kind: 'ignored' };
 
 /**
@@ -26,16 +26,18 @@ type Block =
  */
 export class AnthropicStreamToOpenAi implements StreamTranslator {
   private readonly parser = new SseParser();
+  private readonly writer: OpenAiChunkWriter;
   private readonly blocks = new Map<number, Block>();
-  private calls = 0;
-  private started = false;
-  private finished = false;
+  /** A JSON answer has begun: it is the whole content, so the model's text no longer goes out. */
+  private answering = false;
   private done = false;
   private broken = false;
   private providerModel: string | undefined;
-  private providerUsage: Partial<Record<keyof AnthropicUsage, number>> | undefined;
+  private providerUsage: Partial<Record<(typeof USAGE_FIELDS)[number], number>> | undefined;
 
-  constructor(private readonly ctx: TranslateContext) {}
+  constructor(private readonly ctx: TranslateContext) {
+    this.writer = new OpenAiChunkWriter(ctx);
+  }
 
   get usage(): UsageCount | undefined {
     return this.providerUsage === undefined ? undefined : usageCount(this.providerUsage);
@@ -50,15 +52,18 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
   }
 
   push(chunk: Buffer): string {
-    return this.translate(this.parser.push(chunk));
+    if (this.done || this.broken) return '';
+    return guardedStep(() => this.translate(this.parser.push(chunk)), () => this.unreadable());
   }
 
   end(): string {
-    const out = this.translate(this.parser.end());
-    if (this.done || this.broken) return out;
-    // No message_stop: the answer was cut off, and the client must not take it for a whole one.
-    this.broken = true;
-    return out + sseData({ error: { message: 'The Anthropic stream ended before the answer was complete', type: openAiErrorType(502), param: null, code: null } });
+    if (this.done || this.broken) return '';
+    return guardedStep(() => {
+      const out = this.translate(this.parser.end());
+      if (this.done || this.broken) return out;
+      // No message_stop: the answer was cut off, and the client must not take it for a whole one.
+      return out + this.failWith(502, 'The Anthropic stream ended before the answer was complete');
+    }, () => this.unreadable());
   }
 
   private translate(events: SseEvent[]): string {
@@ -71,13 +76,14 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
   }
 
   private event(raw: SseEvent): string {
+    if (raw.data === '') return '';
     let event: unknown;
     try {
       event = JSON.parse(raw.data);
     } catch {
-      event = undefined;
+      return this.failWith(502, 'Anthropic sent a stream event that is not JSON');
     }
-    if (!isRecord(event)) return raw.data === '' ? '' : this.fail({ error: { type: 'api_error', message: 'Anthropic sent a stream event that is not JSON' } });
+    if (!isPlainObject(event)) return this.failWith(502, 'Anthropic sent a stream event that is not a JSON object');
     switch (event.type ?? raw.event) {
       case 'message_start':
         return this.messageStart(event.message);
@@ -89,11 +95,12 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
         return this.blockStop(event.index);
       case 'message_delta':
         this.recordUsage(event.usage);
-        return this.finish(finishReason(isRecord(event.delta) ? (event.delta.stop_reason as StopReason | null) : null, this.calls > 0));
+        return this.writer.finish(finishReason(isPlainObject(event.delta) ? event.delta.stop_reason : undefined, this.writer.toolCalls() > 0));
       case 'message_stop':
         return this.stop();
       case 'error':
-        return this.fail(event);
+        this.broken = true;
+        return this.writer.error(streamError(event));
       default:
         // ping, and event types Anthropic may add later: nothing for the client.
         return '';
@@ -101,52 +108,48 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
   }
 
   private messageStart(message: unknown): string {
-    if (isRecord(message)) {
-      if (typeof message.model === 'string') this.providerModel ??= message.model;
+    if (isPlainObject(message)) {
+      this.providerModel ??= nonEmptyString(message.model);
+      this.writer.nameModel(this.providerModel);
       this.recordUsage(message.usage);
     }
-    return this.start();
-  }
-
-  /** The first chunk carries the role, as OpenAI's does. */
-  private start(): string {
-    if (this.started) return '';
-    this.started = true;
-    return this.chunk({ role: 'assistant', content: '' });
+    return this.writer.role();
   }
 
   private blockStart(index: unknown, block: unknown): string {
-    if (typeof index !== 'number' || !isRecord(block)) return '';
-    let out = this.start();
+    if (!Number.isInteger(index) || !isPlainObject(block)) return this.failWith(502, 'Anthropic started a content block without its index or content');
+    const at = index as number;
     if (block.type === 'text') {
-      this.blocks.set(index, { kind: 'text' });
-      if (typeof block.text === 'string' && block.text !== '') out += this.chunk({ content: block.text });
-    } else if (block.type === 'tool_use' && isAnswerTool(block.name)) {
-      this.blocks.set(index, { kind: 'answer', sent: false, startInput: block.input });
-    } else if (block.type === 'tool_use') {
-      const call = this.calls++;
-      this.blocks.set(index, { kind: 'tool', call, argumentsSent: false, startInput: block.input });
-      const id = typeof block.id === 'string' ? block.id : `call_${this.ctx.id}_${call}`;
-      const name = typeof block.name === 'string' ? block.name : '';
-      out += this.chunk({ tool_calls: [{ index: call, id, type: 'function', function: { name, arguments: '' } }] });
-    } else {
-      this.blocks.set(index, { kind: 'ignored' });
+      this.blocks.set(at, { kind: 'text' });
+      return this.text(typeof block.text === 'string' ? block.text : '');
     }
-    return out;
+    if (block.type === 'tool_use' && isAnswerTool(block.name)) {
+      // Only the first answer is the content: a second would make it unreadable as JSON.
+      this.blocks.set(at, this.answering ? { kind: 'ignored' } : { kind: 'answer', sent: false, startInput: block.input });
+      this.answering = true;
+      return this.writer.role();
+    }
+    if (block.type === 'tool_use') {
+      if (typeof block.name !== 'string') return this.failWith(502, 'Anthropic sent a tool call without a name');
+      const id = nonEmptyString(block.id) ?? `call_${this.ctx.id}_${this.writer.toolCalls()}`;
+      const { index: call, sse } = this.writer.openToolCall({ id, name: block.name });
+      this.blocks.set(at, { kind: 'tool', call, startInput: block.input });
+      return sse;
+    }
+    this.blocks.set(at, { kind: 'ignored' });
+    return this.writer.role();
   }
 
   private blockDelta(index: unknown, delta: unknown): string {
     const block = typeof index === 'number' ? this.blocks.get(index) : undefined;
-    if (block === undefined || !isRecord(delta)) return '';
-    if (block.kind === 'text' && delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text !== '') return this.chunk({ content: delta.text });
-    if (delta.type !== 'input_json_delta' || typeof delta.partial_json !== 'string' || delta.partial_json === '') return '';
-    if (block.kind === 'tool') {
-      block.argumentsSent = true;
-      return this.chunk({ tool_calls: [{ index: block.call, function: { arguments: delta.partial_json } }] });
-    }
-    if (block.kind === 'answer') {
+    if (block === undefined) return this.failWith(502, 'Anthropic sent a delta for a content block it had not started');
+    if (!isPlainObject(delta)) return '';
+    if (block.kind === 'text' && delta.type === 'text_delta' && typeof delta.text === 'string') return this.text(delta.text);
+    if (delta.type !== 'input_json_delta' || typeof delta.partial_json !== 'string') return '';
+    if (block.kind === 'tool') return this.writer.toolArguments(block.call, delta.partial_json);
+    if (block.kind === 'answer' && delta.partial_json !== '') {
       block.sent = true;
-      return this.chunk({ content: delta.partial_json });
+      return this.writer.content(delta.partial_json);
     }
     return '';
   }
@@ -154,53 +157,43 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
   /** A tool call whose input came whole in its start (or empty) still gives the client its JSON text. */
   private blockStop(index: unknown): string {
     const block = typeof index === 'number' ? this.blocks.get(index) : undefined;
-    if (block?.kind === 'tool' && !block.argumentsSent) return this.chunk({ tool_calls: [{ index: block.call, function: { arguments: inputText(block.startInput) } }] });
-    if (block?.kind === 'answer' && !block.sent) return this.chunk({ content: inputText(block.startInput) });
+    if (block?.kind === 'tool') return this.writer.closeToolCall(block.call, argumentsText(isPlainObject(block.startInput) ? block.startInput : {}));
+    if (block?.kind === 'answer' && !block.sent) {
+      block.sent = true;
+      return this.writer.content(argumentsText(isPlainObject(block.startInput) ? block.startInput : {}));
+    }
     return '';
   }
 
-  private finish(reason: FinishReason): string {
-    if (this.finished) return '';
-    this.finished = true;
-    return this.start() + this.chunk({}, reason);
+  /** The model's text, unless a JSON answer has begun: then the answer alone is the content. */
+  private text(text: string): string {
+    return this.answering ? '' : this.writer.content(text);
   }
 
+  /** message_stop. Without a message_delta before it, the finish reason is what the stream showed. */
   private stop(): string {
-    let out = this.finish('stop');
-    const usage = this.usage;
-    if (this.ctx.includeUsage && usage !== undefined) out += sseData({ ...this.base(), choices: [], usage: openAiUsage(usage) });
+    const out = this.writer.finish(this.writer.toolCalls() > 0 ? 'tool_calls' : 'stop') + this.writer.close(this.usage);
     this.done = true;
-    return out + SSE_DONE;
+    return out;
   }
 
-  private fail(event: unknown): string {
+  private failWith(status: number, message: string): string {
     this.broken = true;
-    return sseData(streamError(event));
+    return this.writer.error(openAiError(status, message).body);
+  }
+
+  private unreadable(): string {
+    return this.failWith(502, 'The Anthropic stream could not be read');
   }
 
   /** message_start has the input side; message_delta the output so far (and, lately, the input again). */
   private recordUsage(usage: unknown): void {
-    if (!isRecord(usage)) return;
+    if (!isPlainObject(usage)) return;
     const counts = { ...this.providerUsage };
     for (const key of USAGE_FIELDS) {
-      const value = usage[key];
-      if (typeof value === 'number') counts[key] = value;
+      const value = tokenCount(usage[key]);
+      if (value !== undefined) counts[key] = value;
     }
     this.providerUsage = counts;
   }
-
-  private base(): Omit<ChatCompletionChunk, 'choices'> {
-    return { id: `chatcmpl-${this.ctx.id}`, object: 'chat.completion.chunk', created: this.ctx.created, model: this.providerModel ?? this.ctx.model };
-  }
-
-  private chunk(delta: Delta, finish: FinishReason | null = null): string {
-    const chunk: ChatCompletionChunk = { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
-    // OpenAI marks every chunk but the last with `usage: null` when usage was asked for.
-    if (this.ctx.includeUsage) chunk.usage = null;
-    return sseData(chunk);
-  }
-}
-
-function inputText(input: unknown): string {
-  return JSON.stringify(isRecord(input) ? input : {});
 }

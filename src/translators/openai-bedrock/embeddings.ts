@@ -1,12 +1,9 @@
 import type { TitanEmbeddingRequest } from '../../apischema/bedrock.js';
 import type { EmbeddingsResponse } from '../../apischema/openai.js';
-import { GatewayError } from '../../core/errors.js';
+import { isPlainObject } from '../../core/json.js';
+import { malformedAnswer, unsupported } from '../common/errors.js';
+import { finiteNumbers, tokenCount } from '../common/values.js';
 import type { OperationTranslator, TranslateContext, TranslatedAnswer } from '../translator.js';
-import { isRecord } from './mapping.js';
-
-function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError('unsupported_parameter', message, { param });
-}
 
 /** The one text of an OpenAI embeddings input: a string, or an array holding exactly one. */
 function inputText(input: unknown): string {
@@ -16,6 +13,14 @@ function inputText(input: unknown): string {
     throw unsupported('input', `Titan embeds one text per request; send the ${input.length} inputs as separate requests`);
   }
   throw unsupported('input', 'Titan embeds text: input must be a string (token arrays are not accepted)');
+}
+
+/** Titan's vector: `embedding`, or the float one of `embeddingsByType`; numbers only. */
+function vectorOf(answer: Record<string, unknown>): number[] {
+  const byType = isPlainObject(answer.embeddingsByType) ? answer.embeddingsByType : {};
+  const vector = finiteNumbers(Array.isArray(answer.embedding) ? answer.embedding : byType.float);
+  if (vector === undefined) throw malformedAnswer("Titan's answer has no embedding of numbers");
+  return vector;
 }
 
 /**
@@ -34,13 +39,11 @@ export const embeddings: OperationTranslator = {
   },
 
   response(body: unknown, ctx: TranslateContext): TranslatedAnswer {
-    const answer = isRecord(body) ? body : {};
-    const byType = isRecord(answer.embeddingsByType) ? answer.embeddingsByType : {};
-    const vector = Array.isArray(answer.embedding) ? answer.embedding : Array.isArray(byType.float) ? byType.float : [];
-    const tokens = typeof answer.inputTextTokenCount === 'number' ? answer.inputTextTokenCount : undefined;
+    if (!isPlainObject(body)) throw malformedAnswer("Titan's answer is not a JSON object");
+    const tokens = tokenCount(body.inputTextTokenCount);
     const list: EmbeddingsResponse = {
       object: 'list',
-      data: [{ object: 'embedding', index: 0, embedding: vector as number[] }],
+      data: [{ object: 'embedding', index: 0, embedding: vectorOf(body) }],
       model: ctx.model,
       usage: { prompt_tokens: tokens ?? 0, total_tokens: tokens ?? 0 },
     };

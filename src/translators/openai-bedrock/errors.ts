@@ -1,22 +1,28 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorBody } from '../../apischema/openai.js';
+import { isPlainObject } from '../../core/json.js';
 import { errorText, openAiError } from '../openai-error.js';
-import { isRecord } from './mapping.js';
 
 /**
  * Errors from AWS's front end when the request's credentials are wrong (bad signature,
- * unknown or expired key): all sent as 403, but they are authentication failures, not a
- * missing permission, so the client sees 401. `AccessDeniedException` (the identity may not
- * use the model) stays 403.
+ * unknown or expired key), by their names without the `Exception` some of them end in. They
+ * are sent as 403, but are authentication failures, not a missing permission, so the client
+ * sees 401. `AccessDeniedException` (the identity may not use the model) stays 403.
  */
 const CREDENTIAL_ERRORS = new Set([
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'IncompleteSignatureException',
-  'MissingAuthenticationTokenException',
-  'ExpiredTokenException',
+  'UnrecognizedClient',
+  'InvalidSignature',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredToken',
   'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
 ]);
+
+/** The error is about the gateway's AWS credentials. */
+export function isCredentialError(errorName: string | undefined): boolean {
+  return errorName !== undefined && CREDENTIAL_ERRORS.has(errorName.replace(/Exception$/, ''));
+}
 
 /**
  * The model behind Bedrock failed (424, a status OpenAI clients do not know): 502 tells them it
@@ -26,7 +32,7 @@ const MODEL_ERRORS = new Set(['ModelErrorException', 'ModelStreamErrorException'
 
 /** The status a client sees for a Bedrock error; everything not listed keeps Bedrock's status. */
 export function clientStatus(errorName: string | undefined, status: number): number {
-  if (errorName !== undefined && CREDENTIAL_ERRORS.has(errorName)) return 401;
+  if (isCredentialError(errorName)) return 401;
   if (errorName !== undefined && MODEL_ERRORS.has(errorName)) return 502;
   return status;
 }
@@ -44,8 +50,13 @@ export function errorName(header: string | string[] | undefined, body: Record<st
   return short === '' ? undefined : short;
 }
 
-/** Bedrock's message, with the model's own message when Bedrock passes one on. */
-export function errorMessage(body: Record<string, unknown>): string | undefined {
+/**
+ * Bedrock's message, with the model's own message when Bedrock passes one on. A credential
+ * error's message is not passed on: AWS may echo the canonical request or the token in it,
+ * which are the gateway's, not the client's, so its name alone is said.
+ */
+export function errorMessage(name: string | undefined, body: Record<string, unknown>): string | undefined {
+  if (isCredentialError(name)) return `the provider rejected the gateway's AWS credentials (${name ?? ''})`;
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
   const original = typeof body.originalMessage === 'string' ? body.originalMessage : undefined;
   if (message !== undefined && original !== undefined && original !== message) return `${message}: ${original}`;
@@ -57,11 +68,11 @@ export function bedrockError(status: number, body: Buffer, headers: IncomingHttp
   let parsed: Record<string, unknown> = {};
   try {
     const json: unknown = JSON.parse(body.toString('utf8'));
-    if (isRecord(json)) parsed = json;
+    if (isPlainObject(json)) parsed = json;
   } catch {
     // Not JSON (a proxy's page, say): its text is the message.
   }
   const name = errorName(headers['x-amzn-errortype'], parsed);
-  const message = errorMessage(parsed) ?? (errorText(body) || `Bedrock answered with status ${status}`);
+  const message = errorMessage(name, parsed) ?? (errorText(body) || `Bedrock answered with status ${status}`);
   return openAiError(clientStatus(name, status), message, name ?? null);
 }

@@ -1,3 +1,4 @@
+import { guardAnswers } from '../common/errors.js';
 import type { SchemaTranslator } from '../translator.js';
 import { embeddings } from './embeddings.js';
 import { bedrockError } from './errors.js';
@@ -15,8 +16,8 @@ export const openAiToBedrock: SchemaTranslator = {
   client: 'openai',
   provider: 'bedrock',
   operations: {
-    chat: { request: chatRequest, response: chatResponse, stream: (ctx) => new BedrockChatStream(ctx) },
-    embeddings,
+    chat: guardAnswers({ request: chatRequest, response: chatResponse, stream: (ctx) => new BedrockChatStream(ctx) }, 'Bedrock'),
+    embeddings: guardAnswers(embeddings, 'Bedrock'),
   },
   error: bedrockError,
 };

@@ -1,32 +1,14 @@
-import type { TokenUsage } from '../../apischema/bedrock.js';
-import type { FinishReason, Usage as OpenAiUsage } from '../../apischema/openai.js';
+import type { FinishReason } from '../../apischema/openai.js';
+import { usageCount as countOf } from '../common/usage.js';
+import { sumCounts, tokenCount } from '../common/values.js';
 import type { UsageCount } from '../translator.js';
 
 /**
- * Converse has no JSON mode, so a `response_format` becomes a forced tool whose input is the
- * answer. The answer comes back without the request, so the tool's name carries this reserved
- * prefix: it is how the response and stream translators tell the answer tool from the client's
- * own tools (client tools with this prefix are refused for the same reason).
+ * Bedrock's stop reason (a StopReason, or one added later) in OpenAI's terms. `tool_use` is
+ * `tool_calls` only when the client got tool calls: a `response_format` answer arrives as a
+ * tool call but reaches the client as content, so it ends with `stop`.
  */
-export const ANSWER_TOOL_PREFIX = 'response_format__';
-
-/** The longest tool name Converse accepts. */
-const MAX_TOOL_NAME = 64;
-
-export function answerToolName(schemaName: string): string {
-  return `${ANSWER_TOOL_PREFIX}${schemaName}`.slice(0, MAX_TOOL_NAME);
-}
-
-export function isAnswerTool(name: unknown): boolean {
-  return typeof name === 'string' && name.startsWith(ANSWER_TOOL_PREFIX);
-}
-
-/**
- * Bedrock's stop reason (a StopReason, or one added later) in OpenAI's terms. `tool_use` is `tool_calls` only when the client got
- * tool calls: a `response_format` answer arrives as a tool call but reaches the client as
- * content, so it ends with `stop`.
- */
-export function finishReason(stop: string | undefined, clientToolCalls: boolean): FinishReason {
+export function finishReason(stop: unknown, clientToolCalls: boolean): FinishReason {
   switch (stop) {
     case 'tool_use':
       return clientToolCalls ? 'tool_calls' : 'stop';
@@ -42,27 +24,12 @@ export function finishReason(stop: string | undefined, clientToolCalls: boolean)
   }
 }
 
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
 /**
  * OpenAI counts cached prompt tokens inside `prompt_tokens`; Bedrock reports them beside
- * `inputTokens`, split into cache reads and cache writes. Both kinds are prompt tokens.
+ * `inputTokens`, split into cache reads and cache writes. Both kinds are prompt tokens; the
+ * reads are OpenAI's `cached_tokens`.
  */
-export function usageCount(usage: { [K in keyof TokenUsage]?: unknown }): UsageCount {
-  const promptTokens = count(usage.inputTokens) + count(usage.cacheReadInputTokens) + count(usage.cacheWriteInputTokens);
-  const completionTokens = count(usage.outputTokens);
-  const out: UsageCount = { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
-  if (typeof usage.cacheReadInputTokens === 'number') out.cachedTokens = usage.cacheReadInputTokens;
-  return out;
-}
-
-export function openAiUsage(usage: UsageCount): OpenAiUsage {
-  const out: OpenAiUsage = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens };
-  if (usage.cachedTokens !== undefined) out.prompt_tokens_details = { cached_tokens: usage.cachedTokens };
-  if (usage.reasoningTokens !== undefined) out.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
-  return out;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+export function usageCount(usage: Readonly<Record<string, unknown>>): UsageCount {
+  const promptTokens = sumCounts(usage.inputTokens, usage.cacheReadInputTokens, usage.cacheWriteInputTokens);
+  return countOf(promptTokens, sumCounts(usage.outputTokens), { cachedTokens: tokenCount(usage.cacheReadInputTokens) });
 }

@@ -1,11 +1,8 @@
 import type { ConverseRequest, InferenceConfiguration, ToolChoice, ToolConfiguration, ToolSpecification } from '../../apischema/bedrock.js';
-import { GatewayError } from '../../core/errors.js';
-import { ANSWER_TOOL_PREFIX, answerToolName, isAnswerTool, isRecord } from './mapping.js';
+import { isPlainObject } from '../../core/json.js';
+import { answerTool, refuseReservedToolName } from '../common/answer-tool.js';
+import { unsupported } from '../common/errors.js';
 import { converseConversation } from './messages.js';
-
-function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError('unsupported_parameter', message, { param });
-}
 
 /**
  * An OpenAI chat completions body as a Converse body. The body is built from what Converse
@@ -53,12 +50,11 @@ function inferenceConfig(body: Record<string, unknown>): InferenceConfiguration 
  */
 function toolConfig(body: Record<string, unknown>, holdsToolBlocks: boolean): ToolConfiguration | undefined {
   const tools = toolSpecs(body.tools);
-  const answer = answerTool(body.response_format);
+  const answer = answerTool(body);
   if (answer !== undefined) {
-    if (tools.length > 0) {
-      throw unsupported('response_format', 'Bedrock answers in JSON through a forced tool call, so response_format cannot be combined with tools');
-    }
-    return { tools: [{ toolSpec: answer }], toolChoice: { tool: { name: answer.name } } };
+    const spec: ToolSpecification = { name: answer.name, description: answer.description, inputSchema: { json: answer.schema } };
+    if (answer.strict) spec.strict = true;
+    return { tools: [{ toolSpec: spec }], toolChoice: { tool: { name: answer.name } } };
   }
   if (tools.length === 0) {
     if (holdsToolBlocks) {
@@ -80,15 +76,13 @@ function toolSpecs(tools: unknown): { toolSpec: ToolSpecification }[] {
   if (!Array.isArray(tools)) throw unsupported('tools', 'tools must be an array');
   return tools.map((tool: unknown, i) => {
     const path = `tools[${i}]`;
-    if (!isRecord(tool) || tool.type !== 'function' || !isRecord(tool.function)) {
+    if (!isPlainObject(tool) || tool.type !== 'function' || !isPlainObject(tool.function)) {
       throw unsupported(`${path}.type`, 'Bedrock supports function tools only');
     }
     const fn = tool.function;
     if (typeof fn.name !== 'string') throw unsupported(`${path}.function.name`, `${path}.function.name must be a string`);
-    if (isAnswerTool(fn.name)) {
-      throw unsupported(`${path}.function.name`, `tool names starting with "${ANSWER_TOOL_PREFIX}" are reserved for response_format answers`);
-    }
-    const spec: ToolSpecification = { name: fn.name, inputSchema: { json: isRecord(fn.parameters) ? fn.parameters : { type: 'object', properties: {} } } };
+    refuseReservedToolName(fn.name, `${path}.function.name`);
+    const spec: ToolSpecification = { name: fn.name, inputSchema: { json: isPlainObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} } } };
     if (typeof fn.description === 'string' && fn.description !== '') spec.description = fn.description;
     if (fn.strict === true) spec.strict = true;
     return { toolSpec: spec };
@@ -99,32 +93,8 @@ function toolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === undefined || choice === null) return undefined;
   if (choice === 'auto') return { auto: {} };
   if (choice === 'required') return { any: {} };
-  if (isRecord(choice) && choice.type === 'function' && isRecord(choice.function) && typeof choice.function.name === 'string') {
+  if (isPlainObject(choice) && choice.type === 'function' && isPlainObject(choice.function) && typeof choice.function.name === 'string') {
     return { tool: { name: choice.function.name } };
   }
   throw unsupported('tool_choice', 'Bedrock supports tool_choice "none", "auto", "required" or one named function');
-}
-
-/** The forced tool whose input is a `response_format` answer; none for plain text. */
-function answerTool(format: unknown): ToolSpecification | undefined {
-  if (format === undefined || format === null) return undefined;
-  if (!isRecord(format)) throw unsupported('response_format', 'response_format must be an object');
-  if (format.type === 'text') return undefined;
-  if (format.type === 'json_object') {
-    return { name: answerToolName('json_object'), description: 'Give the answer as a JSON object.', inputSchema: { json: { type: 'object' } } };
-  }
-  if (format.type === 'json_schema' && isRecord(format.json_schema)) {
-    const { name, description, schema, strict } = format.json_schema;
-    if (isRecord(schema) && schema.type !== undefined && schema.type !== 'object') {
-      throw unsupported('response_format.json_schema.schema', "Bedrock gives JSON answers as a tool's input, which must be an object; the schema's top level must be type object");
-    }
-    const spec: ToolSpecification = {
-      name: answerToolName(typeof name === 'string' && name !== '' ? name : 'answer'),
-      description: typeof description === 'string' && description !== '' ? description : 'Give the answer as JSON matching this schema.',
-      inputSchema: { json: isRecord(schema) ? schema : { type: 'object' } },
-    };
-    if (strict === true) spec.strict = true;
-    return spec;
-  }
-  throw unsupported('response_format.type', 'Bedrock supports response_format types text, json_object and json_schema');
 }

@@ -1,9 +1,9 @@
-import type { BatchEmbedContentsRequest, BatchEmbedContentsResponse, VertexEmbeddingsRequest, VertexEmbeddingsResponse } from '../../apischema/gemini.js';
+import type { BatchEmbedContentsRequest, VertexEmbeddingsRequest } from '../../apischema/gemini.js';
 import type { EmbeddingsResponse } from '../../apischema/openai.js';
 import { isPlainObject } from '../../core/json.js';
 import type { OperationTranslator, TranslatedAnswer, TranslateContext } from '../translator.js';
-import { malformedAnswer } from './errors.js';
-import { unsupported } from './messages.js';
+import { malformedAnswer, unsupported } from '../common/errors.js';
+import { finiteNumbers, tokenCount } from '../common/values.js';
 
 // OpenAI embeddings requests as Gemini's `:batchEmbedContents` and Vertex AI's `:predict`.
 
@@ -36,6 +36,13 @@ export function modelResource(model: string): string {
   return model.includes('/') ? model : `models/${model}`;
 }
 
+/** An embedding's values, which must all be numbers: anything else is not an embedding to hand on. */
+function vector(values: unknown, source: string): number[] {
+  const numbers = finiteNumbers(values);
+  if (numbers === undefined) throw malformedAnswer(`${source} holds an embedding that is not a list of numbers`);
+  return numbers;
+}
+
 function embeddingList(vectors: number[][], ctx: TranslateContext, promptTokens: number): EmbeddingsResponse {
   return {
     object: 'list',
@@ -60,11 +67,11 @@ export const geminiEmbeddings: OperationTranslator = {
   },
 
   response(body, ctx): TranslatedAnswer {
-    if (!isPlainObject(body) || !Array.isArray(body.embeddings)) throw malformedAnswer('Gemini BatchEmbedContentsResponse');
-    const { embeddings } = body as unknown as BatchEmbedContentsResponse;
+    if (!isPlainObject(body) || !Array.isArray(body.embeddings)) throw malformedAnswer("Gemini's answer is not a BatchEmbedContentsResponse");
+    const vectors = body.embeddings.map((e: unknown) => vector(isPlainObject(e) ? e.values : undefined, "Gemini's answer"));
     // Gemini counts no tokens for embeddings. OpenAI's shape requires `usage`, so it holds
     // zeros there, and no usage is reported to the gateway's metrics.
-    return { body: embeddingList(embeddings.map((e) => e.values), ctx, 0), usage: undefined, model: undefined };
+    return { body: embeddingList(vectors, ctx, 0), usage: undefined, model: undefined };
   },
 };
 
@@ -80,13 +87,17 @@ export const vertexEmbeddings: OperationTranslator = {
   },
 
   response(body, ctx): TranslatedAnswer {
-    if (!isPlainObject(body) || !Array.isArray(body.predictions)) throw malformedAnswer('Vertex AI embeddings prediction');
-    const { predictions } = body as unknown as VertexEmbeddingsResponse;
-    // Vertex counts each input's tokens; an embedding has no completion.
-    const counts = predictions.map((p) => p.embeddings.statistics?.token_count);
-    const promptTokens = counts.every((c) => typeof c === 'number') ? counts.reduce((sum, c) => sum + c, 0) : undefined;
+    if (!isPlainObject(body) || !Array.isArray(body.predictions)) throw malformedAnswer("Vertex AI's answer is not an embeddings prediction");
+    const embeddings = body.predictions.map((p: unknown) => (isPlainObject(p) && isPlainObject(p.embeddings) ? p.embeddings : {}));
+    // Vertex counts each input's tokens; an embedding has no completion. Without every count, there is no total.
+    const counts = embeddings.map((e) => tokenCount(isPlainObject(e.statistics) ? e.statistics.token_count : undefined));
+    const promptTokens = counts.every((c) => c !== undefined) ? counts.reduce<number>((sum, c) => sum + (c ?? 0), 0) : undefined;
     return {
-      body: embeddingList(predictions.map((p) => p.embeddings.values), ctx, promptTokens ?? 0),
+      body: embeddingList(
+        embeddings.map((e) => vector(e.values, "Vertex AI's answer")),
+        ctx,
+        promptTokens ?? 0,
+      ),
       usage: promptTokens === undefined ? undefined : { promptTokens, completionTokens: 0, totalTokens: promptTokens },
       model: undefined,
     };

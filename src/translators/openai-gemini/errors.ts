@@ -1,6 +1,5 @@
 import type { ErrorStatus } from '../../apischema/gemini.js';
 import type { ErrorBody } from '../../apischema/openai.js';
-import { GatewayError } from '../../core/errors.js';
 import { isPlainObject } from '../../core/json.js';
 import { errorText, openAiError } from '../openai-error.js';
 
@@ -51,14 +50,6 @@ export function geminiError(httpStatus: number, body: Buffer): { status: number;
 
 /** The OpenAI error event for an error Google sent inside a stream (its `code` is the HTTP status it stands for). */
 export function streamErrorBody(status: ErrorStatus): ErrorBody {
-  const httpStatus = status.code >= 400 ? status.code : 500;
+  const httpStatus = Number.isInteger(status.code) && status.code >= 400 && status.code <= 599 ? status.code : 500;
   return openAiError(httpStatus, status.message || `the provider's stream failed with ${status.status || 'an error'}`, openAiCode(status)).body;
-}
-
-/**
- * A 2xx answer that is not the shape Google documents: the gateway cannot translate it, and
- * saying so beats inventing an empty answer.
- */
-export function malformedAnswer(what: string): GatewayError {
-  return new GatewayError('upstream_invalid_response', `the provider's answer is not a ${what}`);
 }

@@ -1,3 +1,4 @@
+import { guardAnswers } from '../common/errors.js';
 import type { OperationTranslator, SchemaTranslator } from '../translator.js';
 import { geminiEmbeddings, vertexEmbeddings } from './embeddings.js';
 import { geminiError } from './errors.js';
@@ -7,17 +8,13 @@ import { chatResponse } from './response.js';
 import { GeminiChatStream } from './stream.js';
 
 /** Chat is the same `generateContent` shape on the Gemini API and on Vertex AI. */
-const chat: OperationTranslator = {
-  request: chatRequest,
-  response: chatResponse,
-  stream: (ctx) => new GeminiChatStream(ctx),
-};
+const chat: OperationTranslator = guardAnswers({ request: chatRequest, response: chatResponse, stream: (ctx) => new GeminiChatStream(ctx) }, 'Gemini');
 
 /** OpenAI clients in front of the Gemini API (generativelanguage.googleapis.com). */
 export const openAiToGemini: SchemaTranslator = {
   client: 'openai',
   provider: 'gemini',
-  operations: { chat, embeddings: geminiEmbeddings, models: geminiModels },
+  operations: { chat, embeddings: guardAnswers(geminiEmbeddings, 'Gemini'), models: guardAnswers(geminiModels, 'Gemini') },
   error: geminiError,
 };
 
@@ -28,6 +25,6 @@ export const openAiToGemini: SchemaTranslator = {
 export const openAiToVertex: SchemaTranslator = {
   client: 'openai',
   provider: 'vertex',
-  operations: { chat, embeddings: vertexEmbeddings },
+  operations: { chat, embeddings: guardAnswers(vertexEmbeddings, 'Vertex AI') },
   error: geminiError,
 };

@@ -1,14 +1,13 @@
 import type { Content, ContentRole, Part } from '../../apischema/gemini.js';
 import type { ChatMessage, ToolCall } from '../../apischema/openai.js';
-import { GatewayError } from '../../core/errors.js';
 import { isPlainObject } from '../../core/json.js';
+import { parseDataUrl } from '../common/data-url.js';
+import { unsupported } from '../common/errors.js';
+import { argumentsObject } from '../common/tool-arguments.js';
+import { lookup } from '../common/values.js';
 
 // OpenAI chat messages as Gemini contents: system text moves to `systemInstruction`, the
 // assistant speaks as `model`, tool results go back as `functionResponse` parts of a user turn.
-
-export function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError('unsupported_parameter', message, { param });
-}
 
 /**
  * A tool call as Gemini's OpenAI-compatible endpoint returns it: the function call's thought
@@ -27,8 +26,6 @@ const IMAGE_TYPES: Readonly<Record<string, string>> = {
   heic: 'image/heic',
   heif: 'image/heif',
 };
-
-const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*?);base64,(.*)$/s;
 
 export function translateMessages(messages: unknown): { contents: Content[]; systemInstruction: Content | undefined } {
   if (!Array.isArray(messages)) throw unsupported('messages', 'messages must be an array of chat messages');
@@ -100,8 +97,8 @@ function userParts(content: unknown, path: string): Part[] {
 
 /** A data URL becomes inline bytes; a web or Cloud Storage URL becomes a file reference Gemini fetches itself. */
 function mediaPart(url: string, path: string): Part {
-  const data = DATA_URL.exec(url);
-  if (data !== null) return { inlineData: { mimeType: data[1] ?? '', data: data[3] ?? '' } };
+  const data = parseDataUrl(url);
+  if (data !== undefined) return { inlineData: { mimeType: data.mediaType, data: data.data } };
   if (url.startsWith('data:')) throw unsupported(path, 'only base64 data URLs are supported');
   let parsed: URL;
   try {
@@ -111,7 +108,7 @@ function mediaPart(url: string, path: string): Part {
   }
   if (!['http:', 'https:', 'gs:'].includes(parsed.protocol)) throw unsupported(path, 'the image must be an http(s) or gs:// URL or a base64 data URL');
   const extension = /\.([a-z0-9]+)$/i.exec(parsed.pathname)?.[1]?.toLowerCase();
-  const mimeType = extension === undefined ? undefined : IMAGE_TYPES[extension];
+  const mimeType = lookup(IMAGE_TYPES, extension);
   if (mimeType === undefined) throw unsupported(path, `Gemini needs the image's media type, which cannot be told from ${JSON.stringify(url)}; use a .png/.jpg/.webp/.gif/.heic URL or a data URL`);
   return { fileData: { mimeType, fileUri: url } };
 }
@@ -123,9 +120,9 @@ function audioPart(audio: Record<string, unknown>, path: string): Part {
 
 /** Files as data URLs are sent inline; OpenAI file ids mean nothing to Google. */
 function filePart(file: Record<string, unknown>, path: string): Part {
-  const data = typeof file.file_data === 'string' ? DATA_URL.exec(file.file_data) : null;
-  if (data === null) throw unsupported(path, 'only files given inline as base64 data URLs (file_data) are supported for Gemini; file_id is not');
-  return { inlineData: { mimeType: data[1] ?? '', data: data[3] ?? '' } };
+  const data = typeof file.file_data === 'string' ? parseDataUrl(file.file_data) : undefined;
+  if (data === undefined) throw unsupported(path, 'only files given inline as base64 data URLs (file_data) are supported for Gemini; file_id is not');
+  return { inlineData: { mimeType: data.mediaType, data: data.data } };
 }
 
 function assistantParts(message: ChatMessage, path: string, callNames: Map<string, string>): Part[] {
@@ -139,27 +136,16 @@ function assistantParts(message: ChatMessage, path: string, callNames: Map<strin
       throw unsupported(at, 'only function tool calls with a name are supported for Gemini');
     }
     const call = value as unknown as SignedToolCall;
+    const args = argumentsObject(call.function.arguments);
+    if (args === undefined) throw unsupported(`${at}.function.arguments`, 'the arguments of a tool call sent to Gemini must be a JSON object');
     if (typeof call.id === 'string') callNames.set(call.id, call.function.name);
     const signature = call.extra_content?.google?.thought_signature;
     parts.push({
-      functionCall: { name: call.function.name, args: callArguments(call.function.arguments, `${at}.function.arguments`) },
+      functionCall: { name: call.function.name, args },
       ...(typeof signature === 'string' ? { thoughtSignature: signature } : {}),
     });
   });
   return parts;
-}
-
-/** Gemini takes arguments as a JSON object, not text: anything else cannot be sent back. */
-function callArguments(text: unknown, path: string): Record<string, unknown> {
-  if (text === '' || text === undefined) return {};
-  let args: unknown;
-  try {
-    args = typeof text === 'string' ? JSON.parse(text) : text;
-  } catch {
-    throw unsupported(path, 'the arguments of a tool call sent to Gemini must be a JSON object');
-  }
-  if (!isPlainObject(args)) throw unsupported(path, 'the arguments of a tool call sent to Gemini must be a JSON object');
-  return args;
 }
 
 /** A tool's answer: `{content}`, holding the JSON object the tool returned, else its text. */

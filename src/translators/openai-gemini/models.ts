@@ -2,7 +2,7 @@ import type { ModelList as GeminiModelList } from '../../apischema/gemini.js';
 import type { ModelList } from '../../apischema/openai.js';
 import { isPlainObject } from '../../core/json.js';
 import type { OperationTranslator, TranslatedAnswer } from '../translator.js';
-import { malformedAnswer } from './errors.js';
+import { malformedAnswer } from '../common/errors.js';
 
 // Gemini's `GET /{version}/models` as OpenAI's model list.
 
@@ -13,7 +13,7 @@ export const geminiModels: OperationTranslator = {
   },
 
   response(body): TranslatedAnswer {
-    if (!isPlainObject(body) || (body.models !== undefined && !Array.isArray(body.models))) throw malformedAnswer('Gemini model list');
+    if (!isPlainObject(body) || (body.models !== undefined && !Array.isArray(body.models))) throw malformedAnswer("Gemini's answer is not a model list");
     const { models = [] } = body as GeminiModelList;
     const list: ModelList = {
       object: 'list',

@@ -1,6 +1,9 @@
 import type { FunctionDeclaration, GenerateContentRequest, GenerationConfig, Tool, ToolConfig } from '../../apischema/gemini.js';
 import { isPlainObject } from '../../core/json.js';
-import { translateMessages, unsupported } from './messages.js';
+import { unsupported } from '../common/errors.js';
+import { optionalNumber } from '../common/request-fields.js';
+import { lookup } from '../common/values.js';
+import { translateMessages } from './messages.js';
 
 // An OpenAI chat completions request as a Gemini GenerateContentRequest. The body is built
 // from the fields below only; the rest (logit_bias, user, store, metadata, service_tier,
@@ -81,38 +84,31 @@ function translateToolChoice(choice: unknown): ToolConfig | undefined {
 
 function translateGenerationConfig(body: Record<string, unknown>): GenerationConfig {
   const config: GenerationConfig = {};
-  const maxTokens = optionalNumber(body, 'max_completion_tokens') ?? optionalNumber(body, 'max_tokens');
+  const maxTokens = optionalNumber(body.max_completion_tokens, 'max_completion_tokens') ?? optionalNumber(body.max_tokens, 'max_tokens');
   if (maxTokens !== undefined) config.maxOutputTokens = maxTokens;
-  const temperature = optionalNumber(body, 'temperature');
+  const temperature = optionalNumber(body.temperature, 'temperature');
   if (temperature !== undefined) config.temperature = temperature;
-  const topP = optionalNumber(body, 'top_p');
+  const topP = optionalNumber(body.top_p, 'top_p');
   if (topP !== undefined) config.topP = topP;
   const stop = stopSequences(body.stop);
   if (stop !== undefined) config.stopSequences = stop;
   // Gemini answers several candidates in one call, as choices; 1 is its default, so it is not sent.
-  const n = optionalNumber(body, 'n');
+  const n = optionalNumber(body.n, 'n');
   if (n !== undefined && n !== 1) config.candidateCount = n;
-  const seed = optionalNumber(body, 'seed');
+  const seed = optionalNumber(body.seed, 'seed');
   if (seed !== undefined) config.seed = seed;
-  const presencePenalty = optionalNumber(body, 'presence_penalty');
+  const presencePenalty = optionalNumber(body.presence_penalty, 'presence_penalty');
   if (presencePenalty !== undefined) config.presencePenalty = presencePenalty;
-  const frequencyPenalty = optionalNumber(body, 'frequency_penalty');
+  const frequencyPenalty = optionalNumber(body.frequency_penalty, 'frequency_penalty');
   if (frequencyPenalty !== undefined) config.frequencyPenalty = frequencyPenalty;
   Object.assign(config, responseFormat(body.response_format));
   const effort = body.reasoning_effort;
   if (effort !== undefined && effort !== null) {
-    const budget = typeof effort === 'string' ? THINKING_BUDGETS[effort] : undefined;
+    const budget = lookup(THINKING_BUDGETS, effort);
     if (budget === undefined) throw unsupported('reasoning_effort', `reasoning_effort must be one of ${Object.keys(THINKING_BUDGETS).join(', ')} for Gemini`);
     config.thinkingConfig = { thinkingBudget: budget };
   }
   return config;
-}
-
-function optionalNumber(body: Record<string, unknown>, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw unsupported(field, `${field} must be a number`);
-  return value;
 }
 
 function stopSequences(stop: unknown): string[] | undefined {

@@ -1,16 +1,7 @@
-import { GatewayError } from '../../core/errors.js';
+import { unsupported } from './errors.js';
 
 // Small readers for the client's JSON: every field is checked before it is used, and what is
 // wrong is refused naming the field, so the client learns which part of its request to change.
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The refusal every translator gives for what the provider cannot do, naming the field. */
-export function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError('unsupported_parameter', message, { param });
-}
 
 export function requireString(value: unknown, param: string): string {
   if (typeof value !== 'string') throw unsupported(param, `${param} must be a string`);
