@@ -1,4 +1,4 @@
-import { resolveCredential, type SecretLookup } from '../auth/backend-credential.js';
+import { CLIENT_CREDENTIAL_HEADERS, resolveCredential, type SecretLookup } from '../auth/backend-credential.js';
 import type { CredentialPlacement } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { condition } from './conditions.js';
@@ -39,6 +39,7 @@ function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets:
   const provider = PROVIDERS[llm.provider];
   const host = llm.host ?? provider.defaultHost(llm.settings);
   const port = llm.port ?? 443;
+  const placement = placementOf(provider.credential, llm.authHeader);
   const credential = tls !== undefined && 'error' in tls ? { kind: 'unavailable' as const, reason: tls.error } : resolveCredential(llm.auth, namespace, secrets);
   return {
     kind: 'ai',
@@ -49,8 +50,11 @@ function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets:
     ...(tls !== undefined && 'tls' in tls ? { tls: tls.tls } : {}),
     hostHeader: port === 443 ? formatHost(host) : `${formatHost(host)}:${port}`,
     fullPath: llm.fullPath,
-    placement: placementOf(provider.credential, llm.authHeader),
+    placement,
     credential,
+    // The client's cookies are for the gateway's site, not the provider's.
+    dropHeaders: new Set(['accept-encoding', 'cookie', ...CLIENT_CREDENTIAL_HEADERS, ...('header' in placement ? [placement.header] : [])]),
+    providerHeaders: provider.headers?.(llm.settings) ?? {},
   };
 }
 

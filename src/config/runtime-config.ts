@@ -24,6 +24,10 @@ export interface CompiledAiBackend {
   credential: BackendCredential;
   /** A BackendTLSPolicy's TLS settings for the upstream. */
   tls?: UpstreamTls;
+  /** Client headers never sent upstream: every credential header, the provider's own, cookies, Accept-Encoding. */
+  dropHeaders: ReadonlySet<string>;
+  /** Headers the provider needs besides the credential (`anthropic-version`), unless the client sent them. */
+  providerHeaders: Readonly<Record<string, string>>;
 }
 
 /** Plain HTTP endpoints: a Static Backend's hosts, or a Service port's ready endpoints. */

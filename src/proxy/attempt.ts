@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { signAwsRequest } from '../auth/aws-sigv4.js';
-import { CLIENT_CREDENTIAL_HEADERS, formatAuthHeader, queryWithoutKey, type AwsKeys } from '../auth/backend-credential.js';
+import { formatAuthHeader, queryWithoutKey, type AwsKeys } from '../auth/backend-credential.js';
 import type { RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledAiBackend } from '../config/runtime-config.js';
+import type { Clock } from '../core/clock.js';
 import { GatewayError } from '../core/errors.js';
 import type { TranslateContext } from '../translators/translator.js';
 import type { AiPlan } from './ai-plan.js';
@@ -30,12 +31,14 @@ export interface Attempt {
 
 /** Runs one attempt: translate, authenticate, send, and relay the answer through its processor. */
 export async function runAttempt(ctx: RequestContext, attempt: Attempt): Promise<void> {
-  const context = translateContext(ctx, attempt);
-  const upstream = await buildUpstreamRequest(ctx, attempt, context);
   const translation = attempt.plan.translation;
-  const processor: ResponseProcessor = translation === undefined ? { kind: 'pass', readUsage: true } : { kind: 'translate', translator: translation.translator, operation: translation.operation, context };
+  const context = translation === undefined ? undefined : translateContext(ctx, attempt);
+  const upstream = await buildUpstreamRequest(ctx, attempt, context);
+  const processor: ResponseProcessor = translation === undefined || context === undefined ? PASS : { kind: 'translate', translator: translation.translator, operation: translation.operation, context };
   await exchange(ctx, upstream, (answer) => relayResponse(ctx, answer, processor));
 }
+
+const PASS: ResponseProcessor = { kind: 'pass', readUsage: true };
 
 function translateContext(ctx: RequestContext, attempt: Attempt): TranslateContext {
   return {
@@ -47,12 +50,12 @@ function translateContext(ctx: RequestContext, attempt: Attempt): TranslateConte
   };
 }
 
-async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, context: TranslateContext): Promise<UpstreamRequest> {
+async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, context: TranslateContext | undefined): Promise<UpstreamRequest> {
   const { backend, plan } = attempt;
   const body = requestBody(attempt, context);
-  const headers = forwardableHeaders(ctx.req.headers, dropped(backend));
+  const headers = forwardableHeaders(ctx.req.headers, backend.dropHeaders);
   applyRequestHeaderFilters(headers, attempt.filters);
-  for (const [name, value] of Object.entries(backend.provider.headers?.(backend.settings) ?? {})) headers[name] ??= value;
+  for (const name in backend.providerHeaders) headers[name] ??= backend.providerHeaders[name] as string;
   headers.host = backend.hostHeader;
   // Usage is read from the answer on the way back, which needs it uncompressed.
   headers['accept-encoding'] = 'identity';
@@ -61,23 +64,14 @@ async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, conte
   if (body !== null) headers['content-length'] = String(body.length);
   const path = upstreamPath(ctx, attempt);
   const method = (plan.translation !== undefined ? (body === null ? 'GET' : 'POST') : ctx.req.method) as Dispatcher.HttpMethod;
-  await authenticate(headers, attempt, { method, path, body }, new Date(ctx.deps.clock.now()));
+  await authenticate(headers, attempt, { method, path, body }, ctx.deps.clock);
   return { origin: backend.origin, path, method, headers, body, tls: backend.tls };
 }
 
-/**
- * The client's credential headers and the provider's own header are set by the gateway alone;
- * the client's cookies are for the gateway's site, not the provider's.
- */
-function dropped(backend: CompiledAiBackend): ReadonlySet<string> {
-  const placement = backend.placement;
-  return new Set(['accept-encoding', 'cookie', ...CLIENT_CREDENTIAL_HEADERS, ...('header' in placement ? [placement.header] : [])]);
-}
-
-function requestBody(attempt: Attempt, context: TranslateContext): Buffer | null {
+function requestBody(attempt: Attempt, context: TranslateContext | undefined): Buffer | null {
   const { plan, request, backend } = attempt;
   const translation = plan.translation;
-  if (translation === undefined) return plan.bodyModel === 'backend' ? bodyWithModel(request, attempt.model) : request.raw;
+  if (translation === undefined || context === undefined) return plan.bodyModel === 'backend' ? bodyWithModel(request, attempt.model) : request.raw;
   if (request.json === undefined) return null;
   const body = translation.operation.request(request.json, context);
   backend.provider.decorateBody?.(body, { operation: plan.operation, settings: backend.settings });
@@ -112,7 +106,7 @@ function overridePath(fullPath: string, operation: AiPlan['operation']): string 
   return base === undefined || suffix === undefined ? undefined : base + suffix;
 }
 
-async function authenticate(headers: OutgoingHeaders, attempt: Attempt, request: { method: string; path: string; body: Buffer | null }, now: Date): Promise<void> {
+async function authenticate(headers: OutgoingHeaders, attempt: Attempt, request: { method: string; path: string; body: Buffer | null }, clock: Clock): Promise<void> {
   const { backend, credential } = attempt;
   const placement = backend.placement;
   if ('header' in placement) {
@@ -127,7 +121,7 @@ async function authenticate(headers: OutgoingHeaders, attempt: Attempt, request:
     { method: request.method, origin: backend.origin, path: request.path, headers: flat, body: request.body },
     credential.keys,
     { region: backend.settings.region ?? 'us-east-1', service: placement.sigv4.service },
-    now,
+    new Date(clock.now()),
   );
   Object.assign(headers, flat, signed);
 }

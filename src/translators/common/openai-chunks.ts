@@ -24,8 +24,19 @@ export class OpenAiChunkWriter {
   private readonly choices = new Map<number, ChoiceState>();
   private providerModel: string | undefined;
   private written = false;
+  /**
+   * `data: {"id":…,"object":…,"created":…,"model":…,"choices":[{"index":`, built once: a stream's
+   * chunks differ only in their choice, delta and finish reason, and a model's tokens come one
+   * chunk each, so each chunk is that prefix and a few small pieces rather than a new object
+   * serialized whole (the same bytes JSON.stringify would give).
+   */
+  private prefix: string | undefined;
+  private readonly suffix: string;
 
-  constructor(private readonly ctx: TranslateContext) {}
+  constructor(private readonly ctx: TranslateContext) {
+    // OpenAI marks every chunk before the usage chunk with `usage: null` when usage was asked for.
+    this.suffix = ctx.includeUsage ? '}],"usage":null}\n\n' : '}]}\n\n';
+  }
 
   /**
    * The model the provider says answers. Every chunk must name the same model, so only a model
@@ -44,7 +55,15 @@ export class OpenAiChunkWriter {
   }
 
   content(text: string, choice = 0): string {
-    return text === '' ? '' : this.role(choice) + this.chunk(choice, { content: text });
+    return text === '' ? '' : this.role(choice) + this.raw(choice, `{"content":${JSON.stringify(text)}}`, null);
+  }
+
+  /**
+   * Content given as a JSON string literal already (copied from a provider's event after checking
+   * it is one), so it is not parsed and serialized again: the common case of a streamed token.
+   */
+  contentLiteral(literal: string, choice = 0): string {
+    return literal === '""' ? '' : this.role(choice) + this.raw(choice, `{"content":${literal}}`, null);
   }
 
   /** A tool call's first delta; the call's index is the number of calls the choice had before it. */
@@ -114,9 +133,12 @@ export class OpenAiChunkWriter {
   }
 
   private chunk(choice: number, delta: Delta, finish: FinishReason | null = null): string {
-    const chunk: ChatCompletionChunk = { ...this.envelope(), choices: [{ index: choice, delta, logprobs: null, finish_reason: finish }] };
-    // OpenAI marks every chunk before the usage chunk with `usage: null` when usage was asked for.
-    if (this.ctx.includeUsage) chunk.usage = null;
-    return sseData(chunk);
+    return this.raw(choice, JSON.stringify(delta), finish);
+  }
+
+  /** One chunk from its delta's JSON: `{...envelope, choices: [{index, delta, logprobs: null, finish_reason}], usage?}`. */
+  private raw(choice: number, delta: string, finish: FinishReason | null): string {
+    this.prefix ??= `data: ${JSON.stringify(this.envelope()).slice(0, -1)},"choices":[{"index":`;
+    return `${this.prefix}${choice},"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}${this.suffix}`;
   }
 }

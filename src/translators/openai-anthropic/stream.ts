@@ -8,6 +8,7 @@ import { openAiError } from '../openai-error.js';
 import { SseParser, type SseEvent } from '../sse.js';
 import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { streamError } from './errors.js';
+import { textDelta } from './text-delta.js';
 import { finishReason, USAGE_FIELDS, usageCount } from './mapping.js';
 
 /** What one Anthropic content block becomes for the client. */
@@ -77,6 +78,8 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
 
   private event(raw: SseEvent): string {
     if (raw.data === '') return '';
+    const token = textDelta(raw.data);
+    if (token !== undefined && this.blocks.get(token.index)?.kind === 'text') return this.answering ? '' : this.writer.contentLiteral(token.literal);
     let event: unknown;
     try {
       event = JSON.parse(raw.data);
