@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { Gateway } from '../../src/main.js';
 import { createLoggers } from '../../src/observability/logger.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import type { FakeKubeApi } from '../support/fake-kube-api.js';
+import { FakeKubeApi } from '../support/fake-kube-api.js';
+import { WATCHED_KINDS } from '../../src/kubernetes/kubernetes-source.js';
 import { fakeCluster, kindPath as path, kubernetesMode, yamlObject as obj } from '../support/kube-cluster.js';
 import { eventually } from '../support/gateway-harness.js';
 import { GATEWAY, aiBackend } from '../support/manifests.js';
@@ -92,5 +93,24 @@ test('not ready while the API server was never reached', async () => {
     assert.equal((await fetch(`${unsynced.adminAddress ?? ''}/healthz`)).status, 200);
   } finally {
     await unsynced.stop();
+  }
+});
+
+test('a cluster without the BackendTLSPolicy CRD syncs and serves: it has none', async () => {
+  const bare = new FakeKubeApi(WATCHED_KINDS.filter((k) => k.kind !== 'BackendTLSPolicy').map((k) => k.path));
+  const server = await bare.start();
+  bare.put(path('Gateway'), obj(GATEWAY));
+  bare.put(path('HTTPRoute'), obj(seedManifest('httproute.yaml')));
+  bare.put(path('Backend'), obj(aiBackend('openai', { port: fake.port, model: 'model-bare' })));
+  const { logger } = createLoggers({ level: 'error', destination: { write: () => true } });
+  const gw = new Gateway({ paths: [], admin: { host: '127.0.0.1', port: 0 }, logger, mapPort: () => 0, kubernetes: kubernetesMode(server, logger) });
+  await gw.start();
+  try {
+    await eventually(async () => (await fetch(`${gw.adminAddress ?? ''}/readyz`)).status === 200, 5000);
+    const res = await fetch(`http://127.0.0.1:${gw.boundPort(8080) ?? 0}/openai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"x"}' });
+    assert.equal(res.status, 200);
+  } finally {
+    await gw.stop();
+    await bare.stop();
   }
 });

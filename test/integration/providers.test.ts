@@ -132,6 +132,25 @@ for (const name of Object.keys(HOSTS) as (keyof typeof HOSTS)[]) {
       }
     });
 
+    test('a JSON answer with a tool call, then the tool result sent back', async () => {
+      fake.answer = { scenario: TOOL_CALLS };
+      const first = await client(name).chat.completions.create({ model: 'client-model', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: TOOLS });
+      const call = first.choices[0]?.message.tool_calls?.[0];
+      assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
+      assert.ok(call?.type === 'function');
+      assert.deepEqual(JSON.parse(call.function.arguments), { city: 'Paris' });
+      fake.answer = { scenario: TEXT };
+      const second = await client(name).chat.completions.create({
+        model: 'client-model',
+        tools: TOOLS,
+        messages: [{ role: 'user', content: 'Weather in Paris?' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: '{"celsius": 21}' }],
+      });
+      assert.equal(second.choices[0]?.message.content, TEXT.text);
+      // The provider received the call and its result, in its own shape (its stand-in checks that shape).
+      assert.ok(last().body.includes('21'));
+      assertReceived(name, false);
+    });
+
     test('a streamed answer with a tool call: the SDK reassembles the call, the finish reason and the usage', async () => {
       fake.answer = { scenario: TOOL_CALLS };
       const stream = client(name).chat.completions.stream({ model: 'client-model', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: TOOLS, stream_options: { include_usage: true } });

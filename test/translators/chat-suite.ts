@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GatewayError } from '../../src/core/errors.js';
 import { SseParser } from '../../src/translators/sse.js';
-import type { SchemaTranslator, StreamTranslator, TranslateContext } from '../../src/translators/translator.js';
+import type { OperationTranslator, SchemaTranslator, StreamTranslator, TranslateContext } from '../../src/translators/translator.js';
 import { hostileInputTests } from './hostile-input.js';
 
 // The one suite every chat translator runs, whatever the pair: OpenAI chat completions to
@@ -248,4 +248,15 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
 
     hostileInputTests(subject, SCENARIOS, CTX);
   });
+}
+
+/** A whole provider stream through a stream translator: its SSE text, chunks (without `[DONE]`), usage and whether it failed. */
+export function translateWhole(operation: OperationTranslator, bytes: Buffer, ctx: TranslateContext): { text: string; failed: boolean; usage: unknown; chunks: Record<string, unknown>[] } {
+  const stream = operation.stream?.(ctx);
+  assert.ok(stream !== undefined);
+  const text = stream.push(bytes) + stream.end();
+  const chunks = dataLines(text)
+    .filter((l) => l !== '[DONE]')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { text, failed: stream.failed, usage: stream.usage, chunks };
 }

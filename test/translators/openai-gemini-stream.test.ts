@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { openAiToGemini } from '../../src/translators/openai-gemini/index.js';
 import type { OperationTranslator, TranslateContext } from '../../src/translators/translator.js';
 import { geminiSse as sse } from '../fixtures/gemini/stand-in.js';
-import { CTX, dataLines } from './chat-suite.js';
+import { CTX, translateWhole } from './chat-suite.js';
 
 // OpenAI clients reading Gemini's `:streamGenerateContent?alt=sse`: several candidates, cut
 // streams, and the cases the shared suite does not reach.
@@ -11,15 +11,7 @@ import { CTX, dataLines } from './chat-suite.js';
 const chat = openAiToGemini.operations.chat as OperationTranslator;
 const STREAM_CTX: TranslateContext = { ...CTX, stream: true, includeUsage: true };
 
-function runStream(bytes: Buffer, ctx: TranslateContext = STREAM_CTX): { text: string; failed: boolean; usage: unknown; chunks: Record<string, unknown>[] } {
-  const stream = chat.stream?.(ctx);
-  assert.ok(stream !== undefined);
-  const text = stream.push(bytes) + stream.end();
-  const chunks = dataLines(text)
-    .filter((l) => l !== '[DONE]')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { text, failed: stream.failed, usage: stream.usage, chunks };
-}
+const runStream = (bytes: Buffer, ctx: TranslateContext = STREAM_CTX): ReturnType<typeof translateWhole> => translateWhole(chat, bytes, ctx);
 
 describe('openai -> gemini: streams', () => {
   test('several candidates stream as several choices, each with its role, tool indexes and one finish at the end', () => {

@@ -7,7 +7,7 @@ import { GatewayError } from '../../src/core/errors.js';
 import { openAiToGemini, openAiToVertex } from '../../src/translators/openai-gemini/index.js';
 import type { OperationTranslator, TranslateContext } from '../../src/translators/translator.js';
 import { geminiStandIn } from '../fixtures/gemini/stand-in.js';
-import { chatTranslatorSuite, CTX, dataLines, type ProviderStandIn } from './chat-suite.js';
+import { chatTranslatorSuite, CTX, type ProviderStandIn, translateWhole } from './chat-suite.js';
 import { openAiClientView } from './openai-client-view.js';
 
 // OpenAI clients in front of Gemini and Vertex AI: the shared suite against a stand-in that
@@ -25,15 +25,7 @@ const recorded = (name: string): unknown => fixture(name).body;
 const recordedStream = (name: string): Buffer => readFileSync(new URL(`../fixtures/gemini/${name}`, import.meta.url));
 
 
-function runStream(bytes: Buffer, ctx: TranslateContext = STREAM_CTX): { text: string; failed: boolean; usage: unknown; chunks: Record<string, unknown>[] } {
-  const stream = chat.stream?.(ctx);
-  assert.ok(stream !== undefined);
-  const text = stream.push(bytes) + stream.end();
-  const chunks = dataLines(text)
-    .filter((l) => l !== '[DONE]')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { text, failed: stream.failed, usage: stream.usage, chunks };
-}
+const runStream = (bytes: Buffer, ctx: TranslateContext = STREAM_CTX): ReturnType<typeof translateWhole> => translateWhole(chat, bytes, ctx);
 
 function throwsUnsupported(fn: () => unknown, param: string): void {
   assert.throws(fn, (err: unknown) => err instanceof GatewayError && err.code === 'unsupported_parameter' && err.param === param && err.message.length > 0);
