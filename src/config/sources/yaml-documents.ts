@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, loadAll, Type, YAMLException } from 'js-yaml';
 import { isPlainObject } from '../../core/json.js';
 import type { Origin, SourcedObject } from '../resources/kube-object.js';
 
@@ -11,6 +11,15 @@ export class YamlSyntaxError extends Error {
 }
 
 /**
+ * YAML as Kubernetes reads it: the core schema, so `apiVersion: 2024-10-21` stays a string (not
+ * a date), with merge keys (`<<: *anchor`).
+ */
+const MANIFEST_SCHEMA = CORE_SCHEMA.extend({
+  // js-yaml merges any key of this tag (its own merge type is not in its typings).
+  implicit: [new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' || data === null })],
+});
+
+/**
  * Multi-document YAML (or JSON) to objects, one per document; empty documents are skipped and
  * `kind: List` is expanded as kubectl does. js-yaml, because it reads thousands of documents
  * several times faster than the alternatives measured, which keeps large reloads under a second.
@@ -19,8 +28,7 @@ export function parseManifests(text: string, origin: Omit<Origin, 'document'>): 
   const where = origin.path ?? origin.source;
   let docs: unknown[];
   try {
-    // The core schema, as Kubernetes reads YAML: `apiVersion: 2024-10-21` stays a string, not a date.
-    docs = loadAll(text, undefined, { filename: where, schema: CORE_SCHEMA });
+    docs = loadAll(text, undefined, { filename: where, schema: MANIFEST_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const mark = err.mark as { line?: number; column?: number } | undefined;
