@@ -15,6 +15,7 @@ import { AccessLog, createLoggers, type Logger } from './observability/logger.js
 import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './proxy/handle-request.js';
 import { ListenerManager } from './proxy/listeners.js';
+import { DEFAULT_HEALTH, ProviderHealth, type HealthOptions } from './proxy/provider-health.js';
 import type { ProxyOptions } from './proxy/request-context.js';
 import { UpstreamDispatchers, type ConnectTo, type UpstreamOptions } from './proxy/upstream.js';
 
@@ -28,6 +29,8 @@ export interface GatewayOptions {
   admin?: { host: string; port: number };
   watch?: boolean;
   proxy?: Partial<ProxyOptions>;
+  /** When AI providers that keep failing are taken out, and for how long. */
+  failover?: Partial<HealthOptions>;
   logger?: Logger;
   /** Where the per-request lines go; with `logger` given and this not, none are written. */
   accessLog?: AccessLog;
@@ -51,7 +54,13 @@ export interface GatewayOptions {
   kubernetes?: KubernetesMode;
 }
 
-export const DEFAULT_PROXY_OPTIONS: ProxyOptions = { maxBodyBytes: 10 * 1024 * 1024, upstreamTimeoutMs: 600_000 };
+export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  upstreamTimeoutMs: 600_000,
+  firstByteTimeoutMs: 30_000,
+  streamIdleTimeoutMs: 60_000,
+  maxAttempts: 5,
+};
 
 /**
  * The composition root: wires the resource store, config compiler, listeners, admin API and
@@ -91,6 +100,7 @@ export class Gateway {
       clock: this.clock,
       random,
       options: { ...DEFAULT_PROXY_OPTIONS, ...options.proxy },
+      health: new ProviderHealth(this.clock, { ...DEFAULT_HEALTH, ...options.failover }),
     };
     this.listeners = new ListenerManager({
       logger: this.logger,

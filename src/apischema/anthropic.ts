@@ -109,3 +109,17 @@ export interface ModelList {
 
 /** The `anthropic-version` header's value when neither the Backend nor the client names one. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/** The HTTP status Anthropic answers each error type with (an error inside a stream has only its type). */
+export const ANTHROPIC_ERROR_STATUS: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};

@@ -16,6 +16,13 @@ export function parseDurationMs(flag: string, value: string): number {
   return Math.round(n * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
 }
 
+/** A whole number of at least 1. */
+export function parseCount(flag: string, value: string): number {
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
 /** `10MiB`, `512KiB`, `1000000` bytes. */
 export function parseBytes(flag: string, value: string): number {
   const m = /^(\d+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i.exec(value.trim());

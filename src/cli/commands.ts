@@ -11,7 +11,7 @@ import { Gateway } from '../main.js';
 import { startMockProvider } from '../mock-provider/server.js';
 import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
-import { parseBytes, parseDurationMs, parseHostPort, UsageError } from './args.js';
+import { parseBytes, parseCount, parseDurationMs, parseHostPort, UsageError } from './args.js';
 import { adminTokenOf, type CliIo } from './io.js';
 import { callAdmin, formatResources, isLoopback, reportResults, resolveKind, type ResourceItem } from './admin-client.js';
 
@@ -27,7 +27,19 @@ export const USAGE = `Usage:
       --admin-address HOST:PORT   admin API (default ${DEFAULT_ADMIN_ADDRESS})
       --gateway-class NAME        serve Gateways of this class (default kgateway)
       --max-body-size SIZE        larger request bodies get 413 (default 10MiB)
-      --upstream-timeout DURATION whole upstream answer must finish in this (default 600s)
+      --upstream-timeout DURATION whole upstream answer must finish in this, every provider
+                                  tried included (default 600s)
+      --first-byte-timeout DURATION  a streamed request's provider that sends no response
+                                  headers in this is given up for the next (default 30s)
+      --stream-idle-timeout DURATION an answer that sends nothing for this long is given up
+                                  (default 60s)
+      --failover-max-attempts N   the most providers one request is sent to (default 5)
+      --failover-eject-after N    failures in a row that take a provider out (default 3)
+      --failover-eject-time D     how long it first stays out, doubling each time it fails
+                                  again on its return (default 5s)
+      --failover-eject-max D      the longest it stays out (default 30s)
+      --failover-retry-after-max D  the longest a provider's retry-after keeps it out
+                                  (default 5m)
       --connect-to H:P:H2:P2      connect to H2:P2 for requests to H:P, keeping SNI and Host
       --mock-provider HOST:PORT   also run the bundled OpenAI-compatible mock provider
       --log-level LEVEL           debug, info, warn or error (default info)
@@ -60,6 +72,13 @@ export const SERVE_OPTIONS = {
   'gateway-class': { type: 'string', default: 'kgateway' },
   'max-body-size': { type: 'string', default: '10MiB' },
   'upstream-timeout': { type: 'string', default: '600s' },
+  'first-byte-timeout': { type: 'string', default: '30s' },
+  'stream-idle-timeout': { type: 'string', default: '60s' },
+  'failover-max-attempts': { type: 'string', default: '5' },
+  'failover-eject-after': { type: 'string', default: '3' },
+  'failover-eject-time': { type: 'string', default: '5s' },
+  'failover-eject-max': { type: 'string', default: '30s' },
+  'failover-retry-after-max': { type: 'string', default: '5m' },
   'connect-to': { type: 'string', multiple: true },
   'mock-provider': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
@@ -111,6 +130,15 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     proxy: {
       maxBodyBytes: parseBytes('--max-body-size', values['max-body-size']),
       upstreamTimeoutMs: parseDurationMs('--upstream-timeout', values['upstream-timeout']),
+      firstByteTimeoutMs: parseDurationMs('--first-byte-timeout', values['first-byte-timeout']),
+      streamIdleTimeoutMs: parseDurationMs('--stream-idle-timeout', values['stream-idle-timeout']),
+      maxAttempts: parseCount('--failover-max-attempts', values['failover-max-attempts']),
+    },
+    failover: {
+      ejectAfter: parseCount('--failover-eject-after', values['failover-eject-after']),
+      baseEjectMs: parseDurationMs('--failover-eject-time', values['failover-eject-time']),
+      maxEjectMs: parseDurationMs('--failover-eject-max', values['failover-eject-max']),
+      retryAfterCapMs: parseDurationMs('--failover-retry-after-max', values['failover-retry-after-max']),
     },
     logger,
     accessLog,

@@ -1,10 +1,11 @@
-import { CLIENT_CREDENTIAL_HEADERS, resolveCredential, type SecretLookup } from '../auth/backend-credential.js';
+import { createHash } from 'node:crypto';
+import { CLIENT_CREDENTIAL_HEADERS, resolveCredential, type BackendCredential, type SecretLookup } from '../auth/backend-credential.js';
 import type { CredentialPlacement } from '../providers/provider.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { condition } from './conditions.js';
 import type { BackendResource, LlmSpec } from './resources/backend.js';
 import type { BackendTls } from './compile-backend-tls.js';
-import type { CompiledAiBackend, CompiledHttpPool, Condition, UpstreamTls } from './runtime-config.js';
+import type { CompiledAiBackend, CompiledHttpPool, CompiledLlm, Condition, UpstreamTls } from './runtime-config.js';
 
 export interface CompiledBackendResult {
   backend: CompiledAiBackend | CompiledHttpPool | undefined;
@@ -27,26 +28,34 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup,
       conditions: [condition('Accepted', true, 'Accepted', 'Backend accepted', generation)],
     };
   }
-  const backend = compileAiBackend(ref, resource.meta.namespace, resource.llm, secrets, tls);
+  const levels = resource.levels.map((level, l) =>
+    level.map((entry, e) => compileLlm(`${ref}/${entry.name ?? (resource.levels.length === 1 && level.length === 1 ? entry.llm.provider : `${l}.${e}`)}`, resource.meta.namespace, entry.llm, secrets, tls)),
+  );
+  const backend: CompiledAiBackend = { kind: 'ai', ref, levels };
+  const broken = levels.flat().filter((llm) => llm.credential.kind === 'unavailable');
+  const reasons = broken.map((llm) => (llm.credential.kind === 'unavailable' ? llm.credential.reason : '')).join('", "');
   const accepted =
-    backend.credential.kind === 'unavailable'
-      ? condition('Accepted', false, 'Invalid', `Backend error: "${backend.credential.reason}"`, generation)
-      : condition('Accepted', true, 'Accepted', 'Backend accepted', generation);
+    broken.length === 0
+      ? condition('Accepted', true, 'Accepted', 'Backend accepted', generation)
+      : broken.length === levels.flat().length
+        ? condition('Accepted', false, 'Invalid', broken.length === 1 ? `Backend error: "${reasons}"` : `Backend has ${broken.length} errors: "${reasons}"`, generation)
+        : condition('Accepted', true, 'Accepted', `Backend accepted; ${broken.length} of its providers cannot be used: "${reasons}"`, generation);
   return { backend, conditions: [accepted] };
 }
 
-function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets: SecretLookup, tls: BackendTls | undefined): CompiledAiBackend {
+function compileLlm(name: string, namespace: string, llm: LlmSpec, secrets: SecretLookup, tls: BackendTls | undefined): CompiledLlm {
   const provider = PROVIDERS[llm.provider];
   const host = llm.host ?? provider.defaultHost(llm.settings);
   const port = llm.port ?? 443;
   const placement = placementOf(provider.credential, llm.authHeader);
   const credential = tls !== undefined && 'error' in tls ? { kind: 'unavailable' as const, reason: tls.error } : resolveCredential(llm.auth, namespace, secrets);
+  const origin = upstreamOrigin(host, port, tls !== undefined && 'tls' in tls ? tls.tls : undefined, true);
   return {
-    kind: 'ai',
-    ref,
+    name,
+    healthKey: healthKeyOf(origin, llm, credential),
     provider,
     settings: llm.settings,
-    origin: upstreamOrigin(host, port, tls !== undefined && 'tls' in tls ? tls.tls : undefined, true),
+    origin,
     ...(tls !== undefined && 'tls' in tls ? { tls: tls.tls } : {}),
     hostHeader: port === 443 ? formatHost(host) : `${formatHost(host)}:${port}`,
     fullPath: llm.fullPath,
@@ -65,6 +74,16 @@ function compileAiBackend(ref: string, namespace: string, llm: LlmSpec, secrets:
 export function upstreamOrigin(host: string, port: number, tls: UpstreamTls | undefined, tlsOn443: boolean): string {
   if (tls === undefined && !(tlsOn443 && port === 443)) return `http://${formatHost(host)}:${port}`;
   return port === 443 ? `https://${formatHost(host)}` : `https://${formatHost(host)}:${port}`;
+}
+
+/**
+ * What a provider's health is kept by: where it is, what it is asked for and with which key.
+ * kgateway's own failover examples put every level on api.openai.com with different models, so
+ * the host alone would not tell them apart. Hashed: the key never holds the credential.
+ */
+function healthKeyOf(origin: string, llm: LlmSpec, credential: BackendCredential): string {
+  const secret = credential.kind === 'static' ? credential.token : credential.kind === 'aws' ? `${credential.keys.accessKeyId}:${credential.keys.secretAccessKey}` : credential.kind;
+  return createHash('sha256').update(JSON.stringify([origin, llm.provider, llm.fullPath ?? '', llm.settings, secret])).digest('hex').slice(0, 24);
 }
 
 /** The Backend's `authHeader` (v2.1) / `authHeaderOverride` (v2.0) changes the header's name or prefix. */

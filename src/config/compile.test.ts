@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { compileYaml } from '../../test/support/compile-yaml.js';
 import { test } from 'node:test';
-import type { CompiledAiBackend, RuntimeConfig } from './runtime-config.js';
+import type { CompiledAiBackend, CompiledLlm, RuntimeConfig } from './runtime-config.js';
 
 function compile(yaml: string, gatewayClassName = 'kgateway'): RuntimeConfig {
   return compileYaml(yaml, { gatewayClassName });
@@ -89,7 +89,7 @@ spec:
 `,
   );
   const table = c.bindings.get('127.0.0.1:8080')?.listeners[0]?.routes;
-  const target = (path: string): CompiledAiBackend => table?.match({ method: 'POST', path, query: '', host: 'x', headers: {} })?.rule.targets[0]?.target as CompiledAiBackend;
+  const target = (path: string): CompiledLlm => (table?.match({ method: 'POST', path, query: '', host: 'x', headers: {} })?.rule.targets[0]?.target as CompiledAiBackend).levels[0]?.[0] as CompiledLlm;
   assert.deepEqual([target('/a').origin, target('/a').hostHeader], ['https://api.openai.com', 'api.openai.com']);
   assert.deepEqual([target('/b').origin, target('/b').hostHeader], ['https://llm.internal', 'llm.internal']);
   assert.deepEqual([target('/c').origin, target('/c').hostHeader], ['http://10.0.0.5:11434', '10.0.0.5:11434']);

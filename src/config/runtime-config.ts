@@ -7,10 +7,20 @@ import type { Origin } from './resources/kube-object.js';
 import type { ConfigIssue } from './resources/parse.js';
 import type { RouteTable } from '../routing/route-table.js';
 
+/** An AI Backend: its providers by priority level, highest first. */
 export interface CompiledAiBackend {
   kind: 'ai';
   /** `namespace/name` of the Backend. */
   ref: string;
+  levels: readonly (readonly CompiledLlm[])[];
+}
+
+/** One provider of an AI Backend, ready for the data plane. */
+export interface CompiledLlm {
+  /** `namespace/backend/` and the entry's name (or its level.position, or the provider alone): for logs and metrics. */
+  name: string;
+  /** What the gateway keeps this provider's health by (upstream, path, model, credential; hashed). */
+  healthKey: string;
   provider: Provider;
   settings: ProviderSettings;
   /** `https://host` on port 443, else `http://host:port` (kgateway's rule). */

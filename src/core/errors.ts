@@ -15,6 +15,7 @@ export const ERROR_CATALOG = {
   unsupported_filter: { status: 500, type: 'server_error' },
   backend_unavailable: { status: 503, type: 'server_error' },
   no_healthy_endpoints: { status: 503, type: 'server_error' },
+  providers_unavailable: { status: 503, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   upstream_invalid_response: { status: 502, type: 'server_error' },

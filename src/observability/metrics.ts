@@ -9,6 +9,9 @@ export class GatewayMetrics {
   readonly duration = new LabeledHistogram('ai_gateway_request_duration_seconds', 'Time from request start to the last response byte', ['route', 'backend']);
   readonly promptTokens = new LabeledCounter('ai_prompt_tokens_total', 'Prompt tokens reported by the provider', ['llm', 'model']);
   readonly completionTokens = new LabeledCounter('ai_completion_tokens_total', 'Completion tokens reported by the provider', ['llm', 'model']);
+  /** Every AI provider attempt, by provider entry (`namespace/backend/entry`) and outcome: `answered` or why it failed. */
+  readonly attempts = new LabeledCounter('ai_gateway_provider_attempts_total', 'Attempts at AI providers, by provider and outcome (answered, or the failure reason)', ['provider', 'outcome']);
+  readonly attemptDuration = new LabeledHistogram('ai_gateway_provider_attempt_duration_seconds', 'Time from sending an attempt to its end (answered, or failed)', ['provider']);
   readonly configReloads = new Counter({
     name: 'ai_gateway_config_reloads_total',
     help: 'Config reloads, by result',
@@ -51,7 +54,7 @@ export class GatewayMetrics {
   /** Everything, in the Prometheus text format. */
   async render(): Promise<string> {
     const base = await this.registry.metrics();
-    const hot = [this.requests, this.duration, this.promptTokens, this.completionTokens].map((m) => m.render()).join('\n');
+    const hot = [this.requests, this.duration, this.promptTokens, this.completionTokens, this.attempts, this.attemptDuration].map((m) => m.render()).join('\n');
     return `${base}${base.endsWith('\n') ? '' : '\n'}\n${hot}`;
   }
 }

@@ -1,4 +1,4 @@
-import type { CompiledAiBackend } from '../config/runtime-config.js';
+import type { CompiledLlm } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
 import type { ClientCall, UpstreamOperation } from '../providers/provider.js';
 import { translatorFor } from '../translators/registry.js';
@@ -44,20 +44,20 @@ const GENERATION = new Set<UpstreamOperation>(['chat', 'completions', 'responses
  * OpenAI call passes through to OpenAI-compatible providers and is translated for the others.
  * Any other path of an OpenAI client (the seed's `/openai`) is chat completions.
  */
-export function planAiRequest(backend: CompiledAiBackend, call: ClientCall): AiPlan {
-  const { provider } = backend;
-  const native = provider.nativeCall?.(call, backend.settings);
+export function planAiRequest(llm: CompiledLlm, call: ClientCall): AiPlan {
+  const { provider } = llm;
+  const native = provider.nativeCall?.(call, llm.settings);
   if (native !== undefined) {
     return { client: provider.schema, operation: native.operation, translation: undefined, path: native.path, bodyModel: native.bodyModel, pathModel: native.pathModel };
   }
-  if (ANTHROPIC_MESSAGES.test(call.path)) return translated(backend, 'anthropic', 'chat');
+  if (ANTHROPIC_MESSAGES.test(call.path)) return translated(llm, 'anthropic', 'chat');
   const object = OBJECT_PATH.exec(call.path);
   const operation = OPENAI_OPERATIONS.find((o) => call.path.endsWith(o.suffix))?.operation ?? (object === null ? 'chat' : 'object');
   if (provider.schema === 'openai') {
     return { client: 'openai', operation, translation: undefined, path: operation === 'object' ? object?.[1] : undefined, bodyModel: GENERATION.has(operation) ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
   }
-  if (operation === 'chat' || operation === 'embeddings' || operation === 'models') return translated(backend, 'openai', operation);
-  throw notSupported(backend, 'openai', operation);
+  if (operation === 'chat' || operation === 'embeddings' || operation === 'models') return translated(llm, 'openai', operation);
+  throw notSupported(llm, 'openai', operation);
 }
 
 /**
@@ -66,20 +66,20 @@ export function planAiRequest(backend: CompiledAiBackend, call: ClientCall): AiP
  * Google body on a Gemini or Vertex AI route passes through to the model's generation method
  * (streamed when the client's query asks for `alt=sse`).
  */
-export function planForBody(plan: AiPlan, backend: CompiledAiBackend, json: Record<string, unknown> | undefined, query: string): AiPlan {
-  const google = backend.provider.schema === 'gemini' || backend.provider.schema === 'vertex';
+export function planForBody(plan: AiPlan, llm: CompiledLlm, json: Record<string, unknown> | undefined, query: string): AiPlan {
+  const google = llm.provider.schema === 'gemini' || llm.provider.schema === 'vertex';
   if (!google || plan.client !== 'openai' || plan.operation !== 'chat' || json === undefined || !('contents' in json) || 'messages' in json) return plan;
-  return { client: backend.provider.schema, operation: 'chat', translation: undefined, path: undefined, bodyModel: 'none', pathModel: backend.settings.model, googleStream: new URLSearchParams(query).get('alt') === 'sse' };
+  return { client: llm.provider.schema, operation: 'chat', translation: undefined, path: undefined, bodyModel: 'none', pathModel: llm.settings.model, googleStream: new URLSearchParams(query).get('alt') === 'sse' };
 }
 
-function translated(backend: CompiledAiBackend, client: ApiSchema, operation: TranslatedOperation): AiPlan {
-  const translator = translatorFor(client, backend.provider.schema);
+function translated(llm: CompiledLlm, client: ApiSchema, operation: TranslatedOperation): AiPlan {
+  const translator = translatorFor(client, llm.provider.schema);
   const op = translator?.operations[operation];
-  if (translator === undefined || op === undefined) throw notSupported(backend, client, operation);
+  if (translator === undefined || op === undefined) throw notSupported(llm, client, operation);
   return { client, operation, translation: { translator, operation: op }, path: undefined, bodyModel: operation === 'chat' ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
 }
 
-function notSupported(backend: CompiledAiBackend, client: ApiSchema, operation: UpstreamOperation): GatewayError {
+function notSupported(llm: CompiledLlm, client: ApiSchema, operation: UpstreamOperation): GatewayError {
   const what = client === 'anthropic' ? 'the Anthropic Messages API' : `the OpenAI ${operation} API`;
-  return new GatewayError('operation_not_supported', `backend ${backend.ref} (${backend.provider.id}) does not serve ${what}`);
+  return new GatewayError('operation_not_supported', `${llm.name} (${llm.provider.id}) does not serve ${what}`);
 }

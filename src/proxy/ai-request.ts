@@ -22,12 +22,12 @@ export interface ParsedAiRequest {
 const MODEL_KEY = jsonKey('model');
 
 /**
- * Reads the body (within the size limit) and parses it when the plan needs it: to translate it,
+ * Reads the body (within the size limit) and parses it when a plan needs it: to translate it,
  * or to put the Backend's model in it. Invalid JSON is the client's 400 before anything is sent.
  */
-export async function readAiRequest(ctx: RequestContext, plan: AiPlan): Promise<ParsedAiRequest> {
+export async function readAiRequest(ctx: RequestContext, plan: AiPlan, others: readonly AiPlan[] = []): Promise<ParsedAiRequest> {
   const { req } = ctx;
-  const needsJson = req.method === 'POST' && (plan.translation !== undefined || plan.bodyModel !== 'none');
+  const needsJson = req.method === 'POST' && (readsJson(plan) || others.some(readsJson));
   if (!needsJson && !hasBody(req.headers)) return { raw: null, json: undefined, model: plan.pathModel, stream: streamingPath(plan), includeUsage: false };
   const raw = await readBody(req, ctx.deps.options.maxBodyBytes);
   if (!needsJson) return { raw, json: undefined, model: plan.pathModel, stream: streamingPath(plan), includeUsage: false };
@@ -40,6 +40,10 @@ export async function readAiRequest(ctx: RequestContext, plan: AiPlan): Promise<
     stream: json.stream === true || streamingPath(plan),
     includeUsage: isPlainObject(options) && options.include_usage === true,
   };
+}
+
+function readsJson(plan: AiPlan): boolean {
+  return plan.translation !== undefined || plan.bodyModel !== 'none';
 }
 
 /** Google's streaming method names the stream in the path (or `alt=sse`), not the body. */

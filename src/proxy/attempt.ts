@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { signAwsRequest } from '../auth/aws-sigv4.js';
 import { formatAuthHeader, queryWithoutKey, type AwsKeys } from '../auth/backend-credential.js';
 import type { RouteFilter } from '../config/resources/http-route.js';
-import type { CompiledAiBackend } from '../config/runtime-config.js';
+import type { CompiledLlm } from '../config/runtime-config.js';
 import type { Clock } from '../core/clock.js';
 import { GatewayError } from '../core/errors.js';
 import type { TranslateContext } from '../translators/translator.js';
@@ -11,7 +11,7 @@ import { bodyWithModel, type ParsedAiRequest } from './ai-request.js';
 import { applyRequestHeaderFilters } from './filters.js';
 import { exchange, type UpstreamRequest } from './forward.js';
 import { forwardableHeaders, type OutgoingHeaders } from './headers.js';
-import { relayResponse, type ResponseProcessor } from './relay.js';
+import { relayAnswer, type AnswerProcessor } from './relay.js';
 import type { RequestContext } from './request-context.js';
 
 /** The credential an attempt sends: a token for a header, or AWS keys to sign with. */
@@ -19,7 +19,7 @@ export type UpstreamCredential = { kind: 'token'; token: string } | { kind: 'aws
 
 /** One try at one provider: everything needed to translate, authenticate and send the request. */
 export interface Attempt {
-  backend: CompiledAiBackend;
+  llm: CompiledLlm;
   plan: AiPlan;
   request: ParsedAiRequest;
   credential: UpstreamCredential;
@@ -27,18 +27,25 @@ export interface Attempt {
   model: string | undefined;
   /** Route header filters; the provider's headers and credential always win over them. */
   filters: readonly RouteFilter[];
+  /** What is left of the request's time limit. */
+  timeoutMs: number;
 }
 
-/** Runs one attempt: translate, authenticate, send, and relay the answer through its processor. */
-export async function runAttempt(ctx: RequestContext, attempt: Attempt): Promise<void> {
+/**
+ * Runs one attempt: translate, authenticate, send, and relay the answer through its processor.
+ * Resolves once the answer is delivered, with why it broke off if it failed after it began;
+ * rejects (AttemptFailed, or the exchange's GatewayError) when it failed with nothing sent.
+ */
+export async function runAttempt(ctx: RequestContext, attempt: Attempt): Promise<string | undefined> {
   const translation = attempt.plan.translation;
   const context = translation === undefined ? undefined : translateContext(ctx, attempt);
   const upstream = await buildUpstreamRequest(ctx, attempt, context);
-  const processor: ResponseProcessor = translation === undefined || context === undefined ? PASS : { kind: 'translate', translator: translation.translator, operation: translation.operation, context };
-  await exchange(ctx, upstream, (answer) => relayResponse(ctx, answer, processor));
+  const processor: AnswerProcessor =
+    translation === undefined || context === undefined
+      ? { kind: 'pass', schema: attempt.plan.client, stream: attempt.request.stream }
+      : { kind: 'translate', translator: translation.translator, operation: translation.operation, context };
+  return exchange(ctx, upstream, (answer) => relayAnswer(ctx, answer, processor), attempt.timeoutMs);
 }
-
-const PASS: ResponseProcessor = { kind: 'pass', readUsage: true };
 
 function translateContext(ctx: RequestContext, attempt: Attempt): TranslateContext {
   return {
@@ -51,12 +58,12 @@ function translateContext(ctx: RequestContext, attempt: Attempt): TranslateConte
 }
 
 async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, context: TranslateContext | undefined): Promise<UpstreamRequest> {
-  const { backend, plan } = attempt;
+  const { llm, plan } = attempt;
   const body = requestBody(attempt, context);
-  const headers = forwardableHeaders(ctx.req.headers, backend.dropHeaders);
+  const headers = forwardableHeaders(ctx.req.headers, llm.dropHeaders);
   applyRequestHeaderFilters(headers, attempt.filters);
-  for (const name in backend.providerHeaders) headers[name] ??= backend.providerHeaders[name] as string;
-  headers.host = backend.hostHeader;
+  for (const name in llm.providerHeaders) headers[name] ??= llm.providerHeaders[name] as string;
+  headers.host = llm.hostHeader;
   // Usage is read from the answer on the way back, which needs it uncompressed.
   headers['accept-encoding'] = 'identity';
   headers['x-request-id'] ??= ctx.id;
@@ -65,16 +72,28 @@ async function buildUpstreamRequest(ctx: RequestContext, attempt: Attempt, conte
   const path = upstreamPath(ctx, attempt);
   const method = (plan.translation !== undefined ? (body === null ? 'GET' : 'POST') : ctx.req.method) as Dispatcher.HttpMethod;
   await authenticate(headers, attempt, { method, path, body }, ctx.deps.clock);
-  return { origin: backend.origin, path, method, headers, body, tls: backend.tls };
+  const { firstByteTimeoutMs, streamIdleTimeoutMs } = ctx.deps.options;
+  return {
+    origin: llm.origin,
+    path,
+    method,
+    headers,
+    body,
+    tls: llm.tls,
+    // A non-streamed answer's headers come only once it is whole, which may take minutes: the
+    // first-byte limit is for streams, whose headers come at once.
+    firstByteTimeoutMs: attempt.request.stream ? firstByteTimeoutMs : undefined,
+    idleTimeoutMs: streamIdleTimeoutMs,
+  };
 }
 
 function requestBody(attempt: Attempt, context: TranslateContext | undefined): Buffer | null {
-  const { plan, request, backend } = attempt;
+  const { plan, request, llm } = attempt;
   const translation = plan.translation;
   if (translation === undefined || context === undefined) return plan.bodyModel === 'backend' ? bodyWithModel(request, attempt.model) : request.raw;
   if (request.json === undefined) return null;
   const body = translation.operation.request(request.json, context);
-  backend.provider.decorateBody?.(body, { operation: plan.operation, settings: backend.settings });
+  llm.provider.decorateBody?.(body, { operation: plan.operation, settings: llm.settings });
   return Buffer.from(JSON.stringify(body));
 }
 
@@ -84,13 +103,13 @@ function requestBody(attempt: Attempt, context: TranslateContext | undefined): B
  * follows untranslated OpenAI-compatible requests, as it always has.
  */
 function upstreamPath(ctx: RequestContext, attempt: Attempt): string {
-  const { backend, plan } = attempt;
-  const clientQuery = plan.translation === undefined && backend.provider.schema === 'openai' ? queryWithoutKey(ctx.view.query) : '';
+  const { llm, plan } = attempt;
+  const clientQuery = plan.translation === undefined && llm.provider.schema === 'openai' ? queryWithoutKey(ctx.view.query) : '';
   if (plan.operation === 'native' || (plan.path !== undefined && plan.operation !== 'object')) return plan.path ?? '/';
-  const full = backend.fullPath === undefined ? undefined : overridePath(backend.fullPath, plan.operation);
+  const full = llm.fullPath === undefined ? undefined : overridePath(llm.fullPath, plan.operation);
   if (full !== undefined) return full + clientQuery;
-  const target = backend.provider.target({ operation: plan.operation, model: attempt.model, stream: attempt.request.stream, settings: backend.settings, ...(plan.path === undefined ? {} : { path: plan.path }) });
-  if ('unsupported' in target) throw new GatewayError('operation_not_supported', `backend ${backend.ref}: ${target.unsupported}`);
+  const target = llm.provider.target({ operation: plan.operation, model: attempt.model, stream: attempt.request.stream, settings: llm.settings, ...(plan.path === undefined ? {} : { path: plan.path }) });
+  if ('unsupported' in target) throw new GatewayError('operation_not_supported', `${llm.name}: ${target.unsupported}`);
   return target.path + clientQuery;
 }
 
@@ -107,20 +126,20 @@ function overridePath(fullPath: string, operation: AiPlan['operation']): string 
 }
 
 async function authenticate(headers: OutgoingHeaders, attempt: Attempt, request: { method: string; path: string; body: Buffer | null }, clock: Clock): Promise<void> {
-  const { backend, credential } = attempt;
-  const placement = backend.placement;
+  const { llm, credential } = attempt;
+  const placement = llm.placement;
   if ('header' in placement) {
-    if (credential.kind !== 'token') throw new GatewayError('backend_unavailable', `backend ${backend.ref} has no token for its ${placement.header} header`);
+    if (credential.kind !== 'token') throw new GatewayError('backend_unavailable', `${llm.name} has no token for its ${placement.header} header`);
     headers[placement.header] = formatAuthHeader(placement.prefix, credential.token);
     return;
   }
-  if (credential.kind !== 'aws') throw new GatewayError('backend_unavailable', `backend ${backend.ref} has no AWS keys to sign with`);
+  if (credential.kind !== 'aws') throw new GatewayError('backend_unavailable', `${llm.name} has no AWS keys to sign with`);
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   const signed = await signAwsRequest(
-    { method: request.method, origin: backend.origin, path: request.path, headers: flat, body: request.body },
+    { method: request.method, origin: llm.origin, path: request.path, headers: flat, body: request.body },
     credential.keys,
-    { region: backend.settings.region ?? 'us-east-1', service: placement.sigv4.service },
+    { region: llm.settings.region ?? 'us-east-1', service: placement.sigv4.service },
     new Date(clock.now()),
   );
   Object.assign(headers, flat, signed);

@@ -49,6 +49,7 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
         usage: undefined,
         upstreamStatus: undefined,
         error: undefined,
+        attempts: undefined,
       },
       abort: new EventEmitter(),
       timedOut: false,

@@ -2,11 +2,14 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../core/errors.js';
 import { applyHeaderModifier } from '../routing/filters.js';
-import { streamErrorEvent } from '../translators/sse.js';
-import type { ClientSchema, OperationTranslator, SchemaTranslator, StreamTranslator, TranslateContext } from '../translators/translator.js';
+import type { ApiSchema, OperationTranslator, SchemaTranslator, TranslateContext } from '../translators/translator.js';
+import { AttemptFailed, retryableStatus } from './attempt-failure.js';
 import { responseHeaders, type OutgoingHeaders } from './headers.js';
+import { PassStream } from './pass-stream.js';
+import { retryAfterMs } from './provider-health.js';
 import type { RequestContext } from './request-context.js';
-import { createUsageTap } from './usage.js';
+import { relayStream, translatedStream } from './stream-relay.js';
+import { createUsageTap, jsonUsage } from './usage.js';
 
 /** An upstream answer whose headers have arrived; its body streams. */
 export interface UpstreamAnswer {
@@ -16,29 +19,50 @@ export interface UpstreamAnswer {
 }
 
 /**
- * What happens to an answer on its way back: passed through as it is (usage read on the way when
- * asked), or translated into the client's schema (JSON, stream, or an error).
+ * What an AI answer goes through on its way back: passed through in the schema the client
+ * speaks (checked, usage read on the way), or translated into it.
  */
-export type ResponseProcessor =
-  | { kind: 'pass'; readUsage: boolean }
+export type AnswerProcessor =
+  | { kind: 'pass'; schema: ApiSchema; stream: boolean }
   | { kind: 'translate'; translator: SchemaTranslator; operation: OperationTranslator; context: TranslateContext };
 
-/** Largest answer buffered for translation; embeddings of long batches are the big ones. */
-const MAX_TRANSLATED_BYTES = 64 * 1024 * 1024;
+/** Largest whole answer held before it is sent; embeddings of long batches are the big ones. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** Largest error answer kept for the client. */
+const MAX_ERROR_BYTES = 1024 * 1024;
 /** Provider headers a translated answer keeps: what clients act on (back-off, request ids, rate limits). */
 const KEPT_HEADERS = /^(retry-after|x-request-id|request-id|x-ratelimit-.*|anthropic-ratelimit-.*|x-amzn-requestid)$/;
 
-export function relayResponse(ctx: RequestContext, answer: UpstreamAnswer, processor: ResponseProcessor): Promise<void> {
+/**
+ * An AI provider's answer to the client. Resolves once it is delivered, with why it broke off
+ * if it began and then failed (a stream's error event told the client); rejects with
+ * AttemptFailed when it failed with nothing sent: an error status, an answer cut or unreadable
+ * before its end, a stream that failed before its answer began. A non-streamed answer is sent
+ * only once it is whole, so a cut one is never a truncated 200.
+ */
+export function relayAnswer(ctx: RequestContext, answer: UpstreamAnswer, processor: AnswerProcessor): Promise<string | undefined> {
   ctx.record.upstreamStatus = answer.statusCode;
-  if (processor.kind === 'pass') return passThrough(ctx, answer, processor.readUsage);
-  if (answer.statusCode >= 400) return translateError(ctx, answer, processor.translator);
-  if (processor.context.stream && processor.operation.stream !== undefined) return translateStream(ctx, answer, processor.operation.stream(processor.context), processor.translator.client);
-  return translateJson(ctx, answer, processor.operation, processor.context);
+  if (answer.statusCode >= 400) return failedAnswer(ctx, answer);
+  const write = (headers: OutgoingHeaders): void => writeHead(ctx, answer.statusCode, headers);
+  if (processor.kind === 'translate') {
+    const { translator, operation, context } = processor;
+    if (!context.stream || operation.stream === undefined) return translateWhole(ctx, answer, operation, context);
+    const headers = { ...kept(answer.headers), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+    return relayStream(ctx, answer.body, translatedStream(operation.stream(context)), { headers, write, schema: translator.client });
+  }
+  const encoded = answer.headers['content-encoding'] !== undefined && answer.headers['content-encoding'] !== 'identity';
+  if (!encoded && header(answer.headers['content-type'])?.startsWith('text/event-stream') === true) {
+    return relayStream(ctx, answer.body, new PassStream(processor.schema), { headers: responseHeaders(answer.headers), write, schema: processor.schema });
+  }
+  // A stream in another framing (Google's streamed JSON array, AWS's event stream) goes out as it comes.
+  if (processor.stream) return pipeAnswer(ctx, answer, !encoded).then(() => undefined);
+  return passWhole(ctx, answer, !encoded);
 }
 
-/** Status, headers and bytes as the provider sent them, chunk by chunk, with backpressure both ways. */
-function passThrough(ctx: RequestContext, answer: UpstreamAnswer, readUsage: boolean): Promise<void> {
-  const tap = readUsage && answer.headers['content-encoding'] === undefined ? createUsageTap(header(answer.headers['content-type'])) : undefined;
+/** Status, headers and bytes as the upstream sent them, chunk by chunk, with backpressure both ways. */
+export function pipeAnswer(ctx: RequestContext, answer: UpstreamAnswer, readUsage = false): Promise<void> {
+  ctx.record.upstreamStatus = answer.statusCode;
+  const tap = readUsage ? createUsageTap(header(answer.headers['content-type'])) : undefined;
   writeHead(ctx, answer.statusCode, responseHeaders(answer.headers));
   const onEnd =
     tap === undefined
@@ -72,94 +96,62 @@ function pipeBody(body: Readable, res: ServerResponse, onEnd: (() => void) | und
   });
 }
 
-async function translateError(ctx: RequestContext, answer: UpstreamAnswer, translator: SchemaTranslator): Promise<void> {
-  const body = await readAll(answer.body, 1024 * 1024);
-  const mapped = translator.error(answer.statusCode, body, answer.headers);
-  sendJson(ctx, mapped.status, mapped.body, answer.headers);
+/** An error answer, read whole: the caller decides whether another provider tries, or the client gets it. */
+async function failedAnswer(ctx: RequestContext, answer: UpstreamAnswer): Promise<never> {
+  const body = await readAll(answer.body, MAX_ERROR_BYTES);
+  const status = answer.statusCode;
+  const wait = status === 429 || status === 503 ? retryAfterMs(answer.headers['retry-after'], ctx.deps.clock.now()) : undefined;
+  throw new AttemptFailed('status', retryableStatus(status), { kind: 'answer', status, headers: answer.headers, body }, wait);
 }
 
-async function translateJson(ctx: RequestContext, answer: UpstreamAnswer, operation: OperationTranslator, context: TranslateContext): Promise<void> {
-  const bytes = await readAll(answer.body, MAX_TRANSLATED_BYTES);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new GatewayError('upstream_invalid_response', `the provider's answer (status ${answer.statusCode}) is not JSON`);
+/** A non-streamed answer in the client's schema, sent once it is whole. */
+async function passWhole(ctx: RequestContext, answer: UpstreamAnswer, readUsage: boolean): Promise<undefined> {
+  const bytes = await readAll(answer.body, MAX_ANSWER_BYTES);
+  if (readUsage && header(answer.headers['content-type'])?.includes('json') === true) {
+    const reading = jsonUsage(bytes);
+    ctx.record.usage = reading.usage;
+    ctx.record.providerModel = reading.model;
   }
+  const headers = responseHeaders(answer.headers);
+  headers['content-length'] = String(bytes.length);
+  writeHead(ctx, answer.statusCode, headers);
+  ctx.res.end(bytes);
+  return undefined;
+}
+
+/** A non-streamed answer translated into the client's schema; one that cannot be read is the provider's failure. */
+async function translateWhole(ctx: RequestContext, answer: UpstreamAnswer, operation: OperationTranslator, context: TranslateContext): Promise<undefined> {
+  const bytes = await readAll(answer.body, MAX_ANSWER_BYTES);
   let translated;
   try {
-    translated = operation.response(parsed, context);
+    translated = operation.response(JSON.parse(bytes.toString('utf8')), context);
   } catch (err) {
-    if (err instanceof GatewayError) throw err;
-    throw new GatewayError('upstream_invalid_response', `the provider's answer could not be translated (${err instanceof Error ? err.message : 'malformed'})`, { cause: err });
+    const error =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError('upstream_invalid_response', `the provider's answer (status ${answer.statusCode}) ${err instanceof SyntaxError ? 'is not JSON' : 'could not be translated'}`, { cause: err });
+    throw new AttemptFailed('malformed', true, { kind: 'gateway', error });
   }
   ctx.record.usage = translated.usage;
   ctx.record.providerModel = translated.model;
-  sendJson(ctx, 200, translated.body, answer.headers);
+  sendJson(ctx, 200, translated.body, kept(answer.headers));
+  return undefined;
 }
 
-/**
- * A provider stream, translated event by event as it arrives. Backpressure holds: while the
- * client cannot take more, the provider's body is paused. Whatever the provider sends, the
- * client's stream ends one way: finished, or with its error event (a provider that breaks off
- * mid-stream, or whose stream cannot be followed); never with an exception in the process.
- */
-function translateStream(ctx: RequestContext, answer: UpstreamAnswer, translator: StreamTranslator, client: ClientSchema): Promise<void> {
-  const { res } = ctx;
-  writeHead(ctx, 200, { ...kept(answer.headers), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  return new Promise((resolve) => {
-    const body = answer.body;
-    let closed = false;
-    const close = (tail: () => string): void => {
-      if (closed) return;
-      closed = true;
-      ctx.record.usage = translator.usage;
-      ctx.record.providerModel = translator.model;
-      let text: string;
-      try {
-        text = tail();
-      } catch (err) {
-        text = streamErrorEvent(client, `the provider's stream could not be translated (${err instanceof Error ? err.message : 'malformed'})`);
-      }
-      res.end(text, resolve);
-    };
-    const onData = (chunk: Buffer): void => {
-      let out: string;
-      try {
-        out = translator.push(chunk);
-      } catch (err) {
-        body.off('data', onData);
-        body.destroy();
-        close(() => streamErrorEvent(client, `the provider's stream could not be translated (${err instanceof Error ? err.message : 'malformed'})`));
-        return;
-      }
-      if (out !== '' && !res.write(out)) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
-    };
-    body.on('data', onData);
-    body.once('end', () => close(() => translator.end()));
-    body.once('error', () => close(() => translator.end()));
-    res.once('close', () => {
-      if (!res.writableFinished) body.destroy();
-      resolve();
-    });
-  });
-}
-
-function sendJson(ctx: RequestContext, status: number, value: unknown, upstream: IncomingHttpHeaders): void {
+/** A JSON answer the gateway wrote, with the headers given (and the route's response modifiers). */
+export function sendJson(ctx: RequestContext, status: number, value: unknown, headers: OutgoingHeaders): void {
   const text = JSON.stringify(value);
-  writeHead(ctx, status, { ...kept(upstream), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  writeHead(ctx, status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   ctx.res.end(text);
 }
 
-function writeHead(ctx: RequestContext, status: number, headers: OutgoingHeaders): void {
+export function writeHead(ctx: RequestContext, status: number, headers: OutgoingHeaders): void {
   for (const m of ctx.responseModifiers) applyHeaderModifier(headers, m);
   ctx.res.writeHead(status, headers);
 }
 
-function kept(headers: IncomingHttpHeaders): OutgoingHeaders {
+/** The provider headers a gateway-written answer keeps. */
+export function kept(headers: IncomingHttpHeaders): OutgoingHeaders {
   const out: OutgoingHeaders = {};
   for (const name in headers) {
     const value = headers[name];
@@ -176,12 +168,12 @@ function readAll(body: Readable, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         body.destroy();
-        reject(new GatewayError('upstream_invalid_response', `the provider's answer is larger than ${limit} bytes`));
+        reject(new AttemptFailed('malformed', true, { kind: 'gateway', error: new GatewayError('upstream_invalid_response', `the provider's answer is larger than ${limit} bytes`) }));
         return;
       }
       chunks.push(chunk);
     });
-    body.once('end', () => resolve(Buffer.concat(chunks, size)));
+    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     body.once('error', reject);
   });
 }

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
+import type { ProviderHealth } from './provider-health.js';
 import type { Random } from '../core/random.js';
 import type { AccessLog, Logger } from '../observability/logger.js';
 import type { HeaderModifier } from '../routing/route-types.js';
@@ -13,8 +14,14 @@ import type { UsageCount } from '../translators/translator.js';
 export interface ProxyOptions {
   /** Request bodies over this size get 413. */
   maxBodyBytes: number;
-  /** The whole upstream exchange, first byte to last, must finish within this. */
+  /** The whole upstream exchange, first byte to last, must finish within this (all of a request's attempts together). */
   upstreamTimeoutMs: number;
+  /** A streamed request's provider must send its response headers within this, or the next provider is tried. */
+  firstByteTimeoutMs: number;
+  /** A provider's answer that sends nothing for this long is given up (the client holding it back does not count). */
+  streamIdleTimeoutMs: number;
+  /** The most providers one request is sent to. */
+  maxAttempts: number;
 }
 
 /** What the data plane needs, passed in by the composition root. */
@@ -30,6 +37,8 @@ export interface ProxyDeps {
   clock: Clock;
   random: Random;
   options: ProxyOptions;
+  /** AI providers' health in this process, kept across config reloads. */
+  health: ProviderHealth;
 }
 
 /** The access-log record, filled in as the request moves through the pipeline. */
@@ -45,6 +54,19 @@ export interface AccessRecord {
   usage: UsageCount | undefined;
   upstreamStatus: number | undefined;
   error: string | undefined;
+  /** An AI request's attempts, one per provider tried. */
+  attempts: AttemptRecord[] | undefined;
+}
+
+/** One provider tried for a request: who, what came back, and how long it took. */
+export interface AttemptRecord {
+  /** The provider entry's name (`namespace/backend/entry`). */
+  provider: string;
+  /** The upstream status, when there was one. */
+  status: number | undefined;
+  /** Why it failed (absent when it answered). */
+  reason: string | undefined;
+  durationMs: number;
 }
 
 export interface RequestContext {

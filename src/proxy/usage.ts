@@ -76,20 +76,25 @@ class JsonUsageTap implements UsageTap {
   }
 
   finish(): UsageReading {
-    if (this.size > MAX_JSON_BYTES || this.size === 0) return { usage: undefined, model: undefined };
-    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
-    return { usage: readUsage(lastObjectValue(body, USAGE) ?? lastObjectValue(body, USAGE_METADATA)), model: firstStringValue(body, MODEL) ?? firstStringValue(body, MODEL_VERSION) };
+    if (this.size > MAX_JSON_BYTES) return { usage: undefined, model: undefined };
+    return jsonUsage(this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size));
   }
+}
+
+/** Usage and model of a whole JSON answer. */
+export function jsonUsage(body: Buffer): UsageReading {
+  if (body.length === 0 || body.length > MAX_JSON_BYTES) return { usage: undefined, model: undefined };
+  return { usage: readUsage(lastObjectValue(body, USAGE) ?? lastObjectValue(body, USAGE_METADATA)), model: firstStringValue(body, MODEL) ?? firstStringValue(body, MODEL_VERSION) };
 }
 
 /**
  * Scans SSE `data:` lines; only lines that carry usage are parsed, so the cost stays per
  * stream, not per token (with `include_usage` OpenAI's chunks say `"usage":null`: skipped).
  */
-class SseUsageTap implements UsageTap {
+export class SseUsageTap implements UsageTap {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
-  private reading: UsageReading = { usage: undefined, model: undefined };
+  protected current: UsageReading = { usage: undefined, model: undefined };
 
   push(chunk: Buffer): void {
     const text = this.pending + this.decoder.write(chunk);
@@ -104,13 +109,14 @@ class SseUsageTap implements UsageTap {
 
   finish(): UsageReading {
     this.line(this.pending + this.decoder.end());
-    return this.reading;
+    return this.current;
   }
 
-  private line(line: string): void {
+  /** One line of the stream (without its line end). */
+  protected line(line: string): void {
     if (!line.startsWith('data:') || !(line.includes('"usage"') || line.includes('"usageMetadata"')) || line.includes('"usage":null')) return;
     try {
-      this.reading = readEvent(JSON.parse(line.slice(5)), this.reading);
+      this.current = readEvent(JSON.parse(line.slice(5)), this.current);
     } catch {
       // A data line that is not JSON carries no usage; the bytes still reach the client untouched.
     }

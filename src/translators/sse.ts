@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { ClientSchema } from './translator.js';
+import type { ApiSchema } from './translator.js';
 
 /** One server-sent event: its `event:` name (if any) and its `data:` lines joined by newlines. */
 export interface SseEvent {
@@ -106,10 +106,11 @@ export function sseEvent(name: string, value: unknown): string {
 export const SSE_DONE = 'data: [DONE]\n\n';
 
 /**
- * The client's error event for a stream the gateway cannot follow any further (a provider
- * stream that breaks its own format): OpenAI's error chunk, or Anthropic's `error` event.
+ * The error event that ends a stream the gateway cannot follow any further (a provider stream
+ * that breaks its own format, or breaks off): Anthropic's `error` event, else OpenAI's error
+ * chunk (whose `{"error":{…}}` is also how Google's API reports errors).
  */
-export function streamErrorEvent(client: ClientSchema, message: string): string {
-  if (client === 'anthropic') return sseEvent('error', { type: 'error', error: { type: 'api_error', message } });
-  return sseData({ error: { message, type: 'server_error', param: null, code: 'upstream_invalid_response' } });
+export function streamErrorEvent(schema: ApiSchema, message: string, code = 'upstream_invalid_response'): string {
+  if (schema === 'anthropic') return sseEvent('error', { type: 'error', error: { type: 'api_error', message } });
+  return sseData({ error: { message, type: 'server_error', param: null, code } });
 }

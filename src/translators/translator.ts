@@ -55,8 +55,22 @@ export interface StreamTranslator {
   /** Usage reported so far. */
   readonly usage: UsageCount | undefined;
   readonly model: string | undefined;
-  /** True once the provider sent an in-band error: the client got an error event and the stream is over. */
+  /** True once the stream ended in an error event (the provider's in-band error, or a stream that broke): nothing follows it. */
   readonly failed: boolean;
+  /**
+   * True once events carrying the answer went out (text, a tool call, a finish reason): the
+   * commit point, before which a failed stream can still be retried elsewhere unseen.
+   */
+  readonly answered: boolean;
+  /** When the stream failed: the error as an HTTP error answer in the client's schema (for a failure before the answer). */
+  readonly failure: StreamFailure | undefined;
+}
+
+/** A failed stream's error as the HTTP error answer the client would get instead of the stream. */
+export interface StreamFailure {
+  status: number;
+  /** The error body in the client's schema (the data of the stream's error event). */
+  body: unknown;
 }
 
 /** One operation (chat, embeddings, model listing) from the client's schema to the provider's and back. */

@@ -439,6 +439,12 @@ const VALID: { name: string; object: Obj }[] = [
   { name: 'gemini (v2.0)', object: backend({ type: 'AI', ai: { llm: { provider: { gemini: { authToken: inline, model: 'gemini-1.5-flash-001', apiVersion: 'v1beta' } } } } }) },
   { name: 'vertexai (v2.1)', object: backend({ type: 'AI', ai: { llm: { vertexai: { authToken: inline, model: 'gemini-1.5-flash-001', apiVersion: 'v1', projectId: 'p', location: 'us-central1', publisher: 'GOOGLE' } } } }) },
   { name: 'bedrock (v2.1)', object: backend({ type: 'AI', ai: { llm: { bedrock: { auth: { type: 'Secret', secretRef: { name: 'aws' } }, model: 'anthropic.claude-3-haiku-20240307-v1:0', region: 'us-west-2', guardrail: { identifier: 'g', version: '1' } } } } }) },
+  { name: 'multipool (v2.0)', object: backend({ type: 'AI', ai: { multipool: { priorities: [{ pool: [{ provider: { openai: { authToken: inline, model: 'a' } } }] }, { pool: [{ provider: { openai: { authToken: inline, model: 'b' } } }] }] } } }) },
+  { name: 'priorityGroups (v2.1)', object: backend({ type: 'AI', ai: { priorityGroups: [{ providers: [{ name: 'primary', openai: { authToken: inline } }] }] } }) },
+  {
+    name: 'priorityGroups of mixed providers (v2.1)',
+    object: backend({ type: 'AI', ai: { priorityGroups: [{ providers: [{ name: 'openai', openai: { authToken: inline, model: 'gpt-4o' } }, { name: 'claude', anthropic: { authToken: inline, model: 'claude-x' } }] }, { providers: [{ name: 'gemini', gemini: { authToken: inline, model: 'gemini-2.0-flash', apiVersion: 'v1beta' } }] }] } }),
+  },
 ];
 
 // Refused by both; `cel` marks the cases whose refusal comes from a CEL rule.
@@ -478,8 +484,6 @@ const INVALID: { name: string; object: Obj; cel?: true }[] = [
 const NOT_YET: { name: string; object: Obj }[] = [
   { name: 'AWS backend', object: backend({ type: 'AWS', aws: { accountId: '000000000000', lambda: { functionName: 'f' } } }) },
   { name: 'bedrock (v2.1)', object: backend({ type: 'AI', ai: { llm: { bedrock: { model: 'm', region: 'us-east-1' } } } }) },
-  { name: 'multipool', object: backend({ type: 'AI', ai: { multipool: { priorities: [{ pool: [{ provider: { openai: { authToken: inline, model: 'a' } } }] }, { pool: [{ provider: { openai: { authToken: inline, model: 'b' } } }] }] } } }) },
-  { name: 'priorityGroups', object: backend({ type: 'AI', ai: { priorityGroups: [{ providers: [{ name: 'primary', openai: { authToken: inline } }] }] } }) },
 ];
 
 describe('the CRDs', () => {

@@ -128,7 +128,12 @@ describe('backend errors', () => {
     });
     const res = await fetch(`${gw.url}/ok`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","stream":true}' });
     assert.equal(res.status, 200);
-    await assert.rejects(res.text(), 'the body ends in an error, so the client knows the answer is incomplete');
+    const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: '));
+    assert.match(events[0] ?? '', /partial/);
+    // The stream ends with an error event and no [DONE], so the client knows the answer is incomplete.
+    const last = JSON.parse((events.at(-1) ?? '').slice(6)) as { error?: { code: string; message: string } };
+    assert.equal(last.error?.code, 'upstream_timeout');
+    assert.ok(!events.includes('data: [DONE]'));
   });
 
   test('upstream errors pass through with their status and body', async () => {

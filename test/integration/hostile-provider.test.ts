@@ -71,24 +71,56 @@ test('a JSON answer that is not JSON, or not a message, is a 502 in OpenAI\'s er
   await stillServes();
 });
 
-test('a stream with events of the wrong shape ends with an error event, and the gateway keeps serving', async () => {
+const TEXT_START = { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } };
+const HELLO = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } };
+
+/** The status and error of an answer that failed before its stream began. */
+async function errorAnswer(res: Response): Promise<{ status: number; error: { message: string; code: string } }> {
+  assert.match(res.headers.get('content-type') ?? '', /json/, 'an error answer, not a stream');
+  return { status: res.status, error: ((await res.json()) as { error: { message: string; code: string } }).error };
+}
+
+test('a stream that breaks its format before the answer begins is a 502 error answer, not a stream; after, an error event', async () => {
   for (const broken of [sse([['message_start', { type: 'message_start', message: null }]]), sse([['message_start', START], ['content_block_delta', '{"type":"content_block_delta","index":0,"delta":null}']]), sse([['message_start', START], ['content_block_delta', 'not json']])]) {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(broken);
     };
-    const res = await chat(true);
-    assert.equal(res.status, 200);
-    assert.equal(typeof (await lastEvent(res)).error?.message, 'string');
+    const { status, error } = await errorAnswer(await chat(true));
+    assert.equal(status, 502, broken);
+    assert.equal(typeof error.message, 'string');
   }
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(sse([['message_start', START], ['content_block_start', TEXT_START], ['content_block_delta', HELLO], ['content_block_delta', 'not json']]));
+  };
+  const res = await chat(true);
+  assert.equal(res.status, 200);
+  const text = await res.clone().text();
+  assert.match(text, /"content":"Hel"/, 'the answer so far reached the client');
+  assert.equal(typeof (await lastEvent(res)).error?.message, 'string');
   await stillServes();
 });
 
-test('a provider that breaks off mid-stream, or never ends an event, gives an error event, never [DONE]', async () => {
+test('a provider that breaks off mid-stream, or never ends an event, gives an error event after the answer began (never [DONE]), a 502 before', async () => {
   handler = (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(sse([['message_start', START], ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }]]));
+    res.write(sse([['message_start', START], ['content_block_start', TEXT_START], ['content_block_delta', HELLO]]));
     setTimeout(() => res.socket?.destroy(), 20);
+  };
+  assert.equal(typeof (await lastEvent(await chat(true))).error?.message, 'string');
+
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(sse([['message_start', START], ['content_block_start', TEXT_START]]));
+    setTimeout(() => res.socket?.destroy(), 20);
+  };
+  assert.equal((await errorAnswer(await chat(true))).status, 502);
+
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(sse([['message_start', START], ['content_block_start', TEXT_START], ['content_block_delta', HELLO]]));
+    res.end(`data: ${'x'.repeat(9 * 1024 * 1024)}`);
   };
   assert.equal(typeof (await lastEvent(await chat(true))).error?.message, 'string');
 
@@ -97,6 +129,6 @@ test('a provider that breaks off mid-stream, or never ends an event, gives an er
     res.write(sse([['message_start', START]]));
     res.end(`data: ${'x'.repeat(9 * 1024 * 1024)}`);
   };
-  assert.equal(typeof (await lastEvent(await chat(true))).error?.message, 'string');
+  assert.equal((await errorAnswer(await chat(true))).status, 502);
   await stillServes();
 });

@@ -24,8 +24,16 @@ export interface StaticHost {
   port: number;
 }
 
+/** One provider of an AI Backend: `llm`, or an entry of a priority level. */
+export interface LlmEntry {
+  /** The v2.1 entry's `name`; v2.0 pool entries and `llm` have none. */
+  name: string | undefined;
+  llm: LlmSpec;
+}
+
 export type BackendResource =
-  | { kind: 'Backend'; meta: ObjectMeta; type: 'AI'; llm: LlmSpec }
+  /** `levels`: the providers by priority, highest first; `llm` is one level of one. */
+  | { kind: 'Backend'; meta: ObjectMeta; type: 'AI'; levels: readonly (readonly LlmEntry[])[] }
   | { kind: 'Backend'; meta: ObjectMeta; type: 'Static'; hosts: readonly StaticHost[] };
 
 const BACKEND_TYPES = ['AI', 'AWS', 'Static', 'DynamicForwardProxy', 'MCP'] as const;
@@ -39,9 +47,11 @@ export function readBackend(root: FieldReader): BackendResource | undefined {
   if (!spec.has('ai') && type === 'AI') spec.fail("ai backend must be specified when type is 'ai'", 'ai');
   if (spec.has('static') && type !== 'Static') spec.fail("static backend must be nil if the type is not 'static'", 'static');
   if (!spec.has('static') && type === 'Static') spec.fail("static backend must be specified when type is 'static'", 'static');
+  // kgateway 2.4's failover between Backends, not the AI Backend's between providers.
+  if (spec.has('priorityGroups')) spec.fail('is not supported (priority groups of backendRefs); for failover between LLM providers use spec.ai.priorityGroups', 'priorityGroups');
   if (type === 'AI') {
-    const llm = readAiBackend(spec.object('ai'));
-    return llm === undefined ? undefined : { kind: 'Backend', meta, type, llm };
+    const levels = readAiBackend(spec.object('ai'));
+    return levels === undefined ? undefined : { kind: 'Backend', meta, type, levels };
   }
   if (type === 'Static') {
     const hosts = spec
@@ -58,18 +68,42 @@ function readHost(h: FieldReader): StaticHost {
   return { host: h.string('host', { minLength: 1 }) ?? '', port: h.integer('port', { min: 1, max: 65535 }) ?? 0 };
 }
 
-function readAiBackend(ai: FieldReader): LlmSpec | undefined {
+/**
+ * `llm` (one provider), v2.0 `multipool.priorities[].pool[]` or v2.1
+ * `priorityGroups[].providers[]` (named): the providers by priority level. Any provider may
+ * sit in any level, mixed: translation makes a mixed pool work.
+ */
+function readAiBackend(ai: FieldReader): LlmEntry[][] | undefined {
   const poolFields = ['multipool', 'priorityGroups'].filter((f) => ai.has(f));
   if (ai.has('llm') === poolFields.length > 0 || poolFields.length > 1) {
     ai.fail('There must one and only one LLM or MultiPool can be set');
     return undefined;
   }
-  if (poolFields.length > 0) {
-    ai.fail('failover across pools is not supported yet; use llm', poolFields[0]);
-    return undefined;
+  const entry = (item: { value: unknown; path: string }, named: boolean): LlmEntry | undefined => {
+    const r = new FieldReader(item.value, item.path, ai.errors);
+    const name = named ? r.string('name', { minLength: 1 }) : undefined;
+    if (name !== undefined && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) r.fail('must be a lowercase RFC 1123 name (a-z, 0-9, "-" and ".")', 'name');
+    const llm = readLlm(r);
+    return llm === undefined ? undefined : { name, llm };
+  };
+  let levels: (LlmEntry | undefined)[][];
+  if (ai.has('llm')) levels = [[entry({ value: ai.raw('llm'), path: ai.child('llm') }, false)]];
+  else if (ai.has('multipool')) {
+    levels = ai.object('multipool').array('priorities', { min: 1, max: 20 }).map((p) => new FieldReader(p.value, p.path, ai.errors).array('pool', { min: 1, max: 20 }).map((e) => entry(e, false)));
+  } else {
+    levels = ai.array('priorityGroups', { min: 1, max: 32 }).map((g) => {
+      const group = new FieldReader(g.value, g.path, ai.errors);
+      const entries = group.array('providers', { min: 1, max: 32 }).map((e) => entry(e, true));
+      const names = entries.map((e) => e?.name).filter((n) => n !== undefined);
+      if (new Set(names).size !== names.length) group.fail('provider names must be unique within a group', 'providers');
+      return entries;
+    });
   }
-  return readLlm(ai.object('llm'));
+  if (levels.some((level) => level.some((e) => e === undefined))) return undefined;
+  return levels as LlmEntry[][];
 }
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function readLlm(llm: FieldReader): LlmSpec | undefined {
   // v2.0 nests the provider under `provider`; v2.1 inlines it into `llm`.

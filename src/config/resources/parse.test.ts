@@ -17,7 +17,7 @@ metadata: {name: a, namespace: ns}
 spec: {type: AI, ai: {llm: {host: h, port: 8000, openai: {model: m, authToken: {kind: SecretRef, secretRef: {name: s}}}}}}`);
   assert.deepEqual(v20.issues, []);
   assert.deepEqual(v20.resource, v21.resource);
-  assert.equal(v20.resource?.kind === 'Backend' && v20.resource.type === 'AI' ? v20.resource.llm.port : 0, 8000);
+  assert.equal(v20.resource?.kind === 'Backend' && v20.resource.type === 'AI' ? v20.resource.levels[0]?.[0]?.llm.port : 0, 8000);
 });
 
 test('errors name the file, resource and field, with the API\'s messages', () => {

@@ -1,9 +1,9 @@
-import type { StreamEvent } from '../../apischema/anthropic.js';
+import { ANTHROPIC_ERROR_STATUS, type StreamEvent } from '../../apischema/anthropic.js';
 import { isPlainObject } from '../../core/json.js';
 import { guardedStep } from '../common/errors.js';
 import { nonEmptyString } from '../common/values.js';
 import { SseParser, sseEvent, type SseEvent } from '../sse.js';
-import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
+import type { StreamFailure, StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { anthropicTypeOfInBandError, openAiErrorMessage } from './errors.js';
 import { anthropicUsage, messageId, readOpenAiUsage, stopReason, toolInput, toolUseId } from './response.js';
 
@@ -27,7 +27,8 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
   private readonly parser = new SseParser();
   private started = false;
   private over = false;
-  private hasFailed = false;
+  private failedWith: StreamFailure | undefined;
+  private answerSent = false;
   private providerModel: string | undefined;
   private usageCount: UsageCount | undefined;
   private nextBlock = 0;
@@ -49,7 +50,15 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
   }
 
   get failed(): boolean {
-    return this.hasFailed;
+    return this.failedWith !== undefined;
+  }
+
+  get answered(): boolean {
+    return this.answerSent;
+  }
+
+  get failure(): StreamFailure | undefined {
+    return this.failedWith;
   }
 
   push(chunk: Buffer): string {
@@ -96,7 +105,8 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
 
   private inBandError(value: Record<string, unknown>): string {
     const error = isPlainObject(value.error) ? value.error : value;
-    return this.fail(anthropicTypeOfInBandError(error), openAiErrorMessage(value) ?? 'the provider reported an error in its stream');
+    const type = anthropicTypeOfInBandError(error);
+    return this.fail(type, openAiErrorMessage(value) ?? 'the provider reported an error in its stream', ANTHROPIC_ERROR_STATUS[type] ?? 500);
   }
 
   private chunk(chunk: Record<string, unknown>): string {
@@ -235,13 +245,16 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
   }
 
   /** An error event ends the stream: the client's SDK raises it, and nothing follows. */
-  private fail(type: string, message: string): string {
+  /** `status` is what the client gets instead of the stream when this comes before the answer: 502 for a stream the gateway cannot follow. */
+  private fail(type: string, message: string, status = 502): string {
     this.over = true;
-    this.hasFailed = true;
-    return this.send({ type: 'error', error: { type, message } });
+    const event = { type: 'error' as const, error: { type, message } };
+    this.failedWith = { status, body: event };
+    return this.send(event);
   }
 
   private send(event: StreamEvent): string {
+    if (event.type !== 'message_start' && event.type !== 'error') this.answerSent = true;
     return sseEvent(event.type, event);
   }
 }

@@ -1,9 +1,12 @@
 import type { ChatCompletionChunk, ChunkToolCallDelta, ErrorBody, FinishReason } from '../../apischema/openai.js';
 import { SSE_DONE, sseData } from '../sse.js';
-import type { TranslateContext, UsageCount } from '../translator.js';
+import type { StreamFailure, TranslateContext, UsageCount } from '../translator.js';
 import { openAiUsage } from './usage.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
+
+/** The delta of a choice's opening chunk: who speaks, no answer yet. */
+const ROLE_DELTA = JSON.stringify({ role: 'assistant', content: '' });
 
 interface ChoiceState {
   roleSent: boolean;
@@ -24,6 +27,8 @@ export class OpenAiChunkWriter {
   private readonly choices = new Map<number, ChoiceState>();
   private providerModel: string | undefined;
   private written = false;
+  private answerSent = false;
+  private failedWith: StreamFailure | undefined;
   /**
    * `data: {"id":…,"object":…,"created":…,"model":…,"choices":[{"index":`, built once: a stream's
    * chunks differ only in their choice, delta and finish reason, and a model's tokens come one
@@ -51,7 +56,7 @@ export class OpenAiChunkWriter {
     const state = this.state(choice);
     if (state.roleSent) return '';
     state.roleSent = true;
-    return this.chunk(choice, { role: 'assistant', content: '' });
+    return this.raw(choice, ROLE_DELTA, null, false);
   }
 
   content(text: string, choice = 0): string {
@@ -114,8 +119,18 @@ export class OpenAiChunkWriter {
   }
 
   /** The error event that ends a stream that cannot finish: OpenAI's error object, and no `[DONE]`. */
-  error(body: ErrorBody): string {
-    return sseData(body);
+  error(failure: { status: number; body: ErrorBody }): string {
+    this.failedWith = failure;
+    return sseData(failure.body);
+  }
+
+  /** Whether a chunk carrying the answer (not just the opening role) went out. */
+  get answered(): boolean {
+    return this.answerSent;
+  }
+
+  get failure(): StreamFailure | undefined {
+    return this.failedWith;
   }
 
   private state(choice: number): ChoiceState {
@@ -137,7 +152,8 @@ export class OpenAiChunkWriter {
   }
 
   /** One chunk from its delta's JSON: `{...envelope, choices: [{index, delta, logprobs: null, finish_reason}], usage?}`. */
-  private raw(choice: number, delta: string, finish: FinishReason | null): string {
+  private raw(choice: number, delta: string, finish: FinishReason | null, answers = true): string {
+    if (answers) this.answerSent = true;
     this.prefix ??= `data: ${JSON.stringify(this.envelope()).slice(0, -1)},"choices":[{"index":`;
     return `${this.prefix}${choice},"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}${this.suffix}`;
   }

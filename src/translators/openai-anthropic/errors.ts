@@ -1,21 +1,8 @@
+import { ANTHROPIC_ERROR_STATUS } from '../../apischema/anthropic.js';
 import type { ErrorBody } from '../../apischema/openai.js';
 import { isPlainObject } from '../../core/json.js';
 import { lookup } from '../common/values.js';
 import { errorText, openAiError } from '../openai-error.js';
-
-/** The status Anthropic answers each error type with, for errors that arrive inside a stream. */
-const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
 
 /** `{type:'error', error:{type, message}}`'s inner error, if the value has that shape. */
 function anthropicError(value: unknown): { type: string; message: string } | undefined {
@@ -42,7 +29,7 @@ export function providerError(status: number, body: Buffer): { status: number; b
 }
 
 /** An `event: error` of Anthropic's stream as the `data:` error payload an OpenAI stream carries. */
-export function streamError(event: unknown): ErrorBody {
+export function streamError(event: unknown): { status: number; body: ErrorBody } {
   const error = anthropicError(event) ?? { type: 'api_error', message: 'Anthropic sent an error without details' };
-  return openAiError(lookup(STATUS_OF_TYPE, error.type) ?? 500, error.message, error.type).body;
+  return openAiError(lookup(ANTHROPIC_ERROR_STATUS, error.type) ?? 500, error.message, error.type);
 }

@@ -6,7 +6,7 @@ import { argumentsText } from '../common/tool-arguments.js';
 import { nonEmptyString, tokenCount } from '../common/values.js';
 import { openAiError } from '../openai-error.js';
 import { SseParser, type SseEvent } from '../sse.js';
-import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
+import type { StreamFailure, StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { streamError } from './errors.js';
 import { textDelta } from './text-delta.js';
 import { finishReason, USAGE_FIELDS, usageCount } from './mapping.js';
@@ -50,6 +50,14 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
 
   get failed(): boolean {
     return this.broken;
+  }
+
+  get answered(): boolean {
+    return this.writer.answered;
+  }
+
+  get failure(): StreamFailure | undefined {
+    return this.writer.failure;
   }
 
   push(chunk: Buffer): string {
@@ -182,7 +190,7 @@ export class AnthropicStreamToOpenAi implements StreamTranslator {
 
   private failWith(status: number, message: string): string {
     this.broken = true;
-    return this.writer.error(openAiError(status, message).body);
+    return this.writer.error(openAiError(status, message));
   }
 
   private unreadable(): string {

@@ -4,7 +4,7 @@ import { guardedStep } from '../common/errors.js';
 import { OpenAiChunkWriter } from '../common/openai-chunks.js';
 import { lookup, nonEmptyString } from '../common/values.js';
 import { openAiError } from '../openai-error.js';
-import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
+import type { StreamFailure, StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
 import { clientStatus, errorMessage } from './errors.js';
 import { type EventStreamMessage, EventStreamFramer } from './event-stream.js';
 import { finishReason, usageCount } from './mapping.js';
@@ -52,6 +52,14 @@ export class BedrockChatStream implements StreamTranslator {
 
   get failed(): boolean {
     return this.hasFailed;
+  }
+
+  get answered(): boolean {
+    return this.writer.answered;
+  }
+
+  get failure(): StreamFailure | undefined {
+    return this.writer.failure;
   }
 
   push(chunk: Buffer): string {
@@ -169,7 +177,7 @@ export class BedrockChatStream implements StreamTranslator {
 
   private fail(status: number, message: string, code: string | null): string {
     this.hasFailed = true;
-    return this.writer.error(openAiError(status, message, code).body);
+    return this.writer.error(openAiError(status, message, code));
   }
 }
 

@@ -49,7 +49,7 @@ export function geminiError(httpStatus: number, body: Buffer): { status: number;
 }
 
 /** The OpenAI error event for an error Google sent inside a stream (its `code` is the HTTP status it stands for). */
-export function streamErrorBody(status: ErrorStatus): ErrorBody {
+export function streamError(status: ErrorStatus): { status: number; body: ErrorBody } {
   const httpStatus = Number.isInteger(status.code) && status.code >= 400 && status.code <= 599 ? status.code : 500;
-  return openAiError(httpStatus, status.message || `the provider's stream failed with ${status.status || 'an error'}`, openAiCode(status)).body;
+  return openAiError(httpStatus, status.message || `the provider's stream failed with ${status.status || 'an error'}`, openAiCode(status));
 }

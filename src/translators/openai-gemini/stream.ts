@@ -6,8 +6,8 @@ import { OpenAiChunkWriter } from '../common/openai-chunks.js';
 import { nonEmptyString } from '../common/values.js';
 import { openAiError } from '../openai-error.js';
 import { SseParser, type SseEvent } from '../sse.js';
-import type { StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
-import { readErrorStatus, streamErrorBody } from './errors.js';
+import type { StreamFailure, StreamTranslator, TranslateContext, UsageCount } from '../translator.js';
+import { readErrorStatus, streamError } from './errors.js';
 import { answerText, blockReason, finishReason, hasFunctionCall, indexedCandidates, partsOf, ToolCallIds, toolCall, usageCount } from './response.js';
 
 // A Gemini `:streamGenerateContent?alt=sse` stream as OpenAI chat completion chunks. Each
@@ -48,6 +48,14 @@ export class GeminiChatStream implements StreamTranslator {
     return this.isFailed;
   }
 
+  get answered(): boolean {
+    return this.writer.answered;
+  }
+
+  get failure(): StreamFailure | undefined {
+    return this.writer.failure;
+  }
+
   push(chunk: Buffer): string {
     if (this.isFailed || this.ended) return '';
     return guardedStep(() => this.translate(this.parser.push(chunk)), () => this.unreadable());
@@ -65,7 +73,7 @@ export class GeminiChatStream implements StreamTranslator {
       if (this.isFailed) return out;
       const states = [...this.choices.entries()].sort(([a], [b]) => a - b);
       if (states.length === 0 || states.some(([, s]) => s.finishReason === undefined && !s.promptBlocked)) {
-        return out + this.fail(openAiError(502, "the provider's stream ended before the answer finished").body);
+        return out + this.fail(openAiError(502, "the provider's stream ended before the answer finished"));
       }
       for (const [index, state] of states) out += this.writer.finish(state.promptBlocked ? 'content_filter' : finishReason(state.finishReason, this.writer.toolCalls(index) > 0), index);
       return out + this.writer.close(this.reported);
@@ -87,11 +95,11 @@ export class GeminiChatStream implements StreamTranslator {
     try {
       value = JSON.parse(data);
     } catch {
-      return this.fail(openAiError(502, "the provider's stream sent an event that is not JSON").body);
+      return this.fail(openAiError(502, "the provider's stream sent an event that is not JSON"));
     }
     const error = readErrorStatus(value);
-    if (error !== undefined) return this.fail(streamErrorBody(error));
-    if (!isPlainObject(value)) return this.fail(openAiError(502, "the provider's stream sent an event that is not a GenerateContentResponse").body);
+    if (error !== undefined) return this.fail(streamError(error));
+    if (!isPlainObject(value)) return this.fail(openAiError(502, "the provider's stream sent an event that is not a GenerateContentResponse"));
     const answer = value as GenerateContentResponse;
     this.providerModel ??= nonEmptyString(answer.modelVersion);
     this.writer.nameModel(this.providerModel);
@@ -127,12 +135,12 @@ export class GeminiChatStream implements StreamTranslator {
     return state;
   }
 
-  private fail(body: ErrorBody): string {
+  private fail(failure: { status: number; body: ErrorBody }): string {
     this.isFailed = true;
-    return this.writer.error(body);
+    return this.writer.error(failure);
   }
 
   private unreadable(): string {
-    return this.fail(openAiError(502, "the provider's stream could not be read").body);
+    return this.fail(openAiError(502, "the provider's stream could not be read"));
   }
 }
