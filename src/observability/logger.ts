@@ -21,6 +21,8 @@ export interface AccessLine {
   stream: boolean;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | undefined;
   error: string | undefined;
+  /** An AI request's providers tried, when one failed or the Backend has several. */
+  attempts?: readonly { provider: string; status: number | undefined; reason: string | undefined; durationMs: number }[] | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export function formatAccessLine(time: number, l: AccessLine): string {
     s += `,"usage":{"promptTokens":${l.usage.promptTokens},"completionTokens":${l.usage.completionTokens},"totalTokens":${l.usage.totalTokens}}`;
   }
   if (l.error !== undefined) s += `,"error":${q(l.error)}`;
+  if (l.attempts !== undefined) s += `,"attempts":${q(l.attempts)}`;
   return `${s}}\n`;
 }
 

@@ -30,5 +30,6 @@ export function logAccess(ctx: RequestContext, durationMs: number): void {
     stream: record.stream,
     usage,
     error: record.error,
+    attempts: record.attempts,
   });
 }

@@ -67,7 +67,9 @@ export function retryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EPROTO']);
+/** TLS handshake and certificate failures (OpenSSL's and Node's codes). */
+const TLS_CODE = /^ERR_(SSL|TLS)_|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
 
 /**
  * A failed exchange as an attempt failure: connection failures, timeouts and broken answers may
@@ -82,7 +84,7 @@ export function attemptFailure(err: unknown, timedOut: boolean): AttemptFailed {
   switch (error.code) {
     case 'upstream_unreachable': {
       const code = (error.cause as { code?: unknown } | undefined)?.code;
-      const connect = typeof code === 'string' && (CONNECT_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT');
+      const connect = typeof code === 'string' && (CONNECT_CODES.has(code) || TLS_CODE.test(code));
       return new AttemptFailed(connect ? 'connect' : 'reset', true, { kind: 'gateway', error });
     }
     case 'upstream_timeout': {

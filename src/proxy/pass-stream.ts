@@ -5,6 +5,14 @@ import type { ApiSchema, StreamFailure, UsageCount } from '../translators/transl
 import type { Interruption, StreamProcessor } from './stream-relay.js';
 import { SseUsageTap, type UsageReading } from './usage.js';
 
+/** The longest line followed; the SSE reader's event limit, in bytes of UTF-8 at most 3 per character. */
+const MAX_LINE_BYTES = 24 * 1024 * 1024;
+const LINE_END = Buffer.from('\n');
+
+function bytesToText(bytes: Buffer | string): string {
+  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+}
+
 /** Events that open a stream without any of the answer yet (Anthropic's, OpenAI Responses'). */
 const PREAMBLE_TYPES = new Set(['message_start', 'ping', 'response.created', 'response.in_progress', 'response.queued']);
 
@@ -23,6 +31,8 @@ export class PassStream implements StreamProcessor {
   private parser: SseParser | undefined = new SseParser();
   private answerSeen = false;
   private failedWith: StreamFailure | undefined;
+  /** The start of a line whose end has not come yet. */
+  private held: Buffer | undefined;
 
   constructor(private readonly schema: ApiSchema) {
     this.watch = new StreamWatch(schema);
@@ -44,28 +54,60 @@ export class PassStream implements StreamProcessor {
     return this.watch.reading.model;
   }
 
-  push(chunk: Buffer): Buffer {
-    this.watch.push(chunk);
+  /**
+   * Forwards whole lines only (a line split across reads waits for its end, which the next
+   * read nearly always brings), so that a broken line is caught before the client gets it.
+   */
+  push(chunk: Buffer): Buffer | string {
+    const data = this.held === undefined ? chunk : Buffer.concat([this.held, chunk]);
+    const cut = data.lastIndexOf(0x0a) + 1;
+    this.held = cut === data.length ? undefined : data.subarray(cut);
+    if (this.held !== undefined && this.held.length > MAX_LINE_BYTES) {
+      this.held = undefined;
+      return this.broken(data.subarray(0, cut), 'the provider sent a stream line too long to follow');
+    }
+    if (cut === 0) return '';
+    return this.take(cut === data.length ? data : data.subarray(0, cut));
+  }
+
+  end(interruption?: Interruption): string {
+    let out = '';
+    const rest = this.held;
+    this.held = undefined;
+    // A last line without its line end: the end of the stream ends it.
+    if (rest !== undefined && this.failedWith === undefined) out = bytesToText(this.take(Buffer.concat([rest, LINE_END])));
+    this.watch.finish();
+    if (this.parser !== undefined && this.failedWith === undefined) this.classify(this.parser.end());
+    const { done, finished, errored } = this.watch;
+    if (this.failedWith !== undefined || errored || done || (finished && this.schema !== 'openai' && this.schema !== 'anthropic')) return out;
+    if (finished) return out + (this.schema === 'anthropic' ? 'event: message_stop\ndata: {"type":"message_stop"}\n\n' : 'data: [DONE]\n\n');
+    const message = interruption?.message ?? "the provider's stream ended before the answer was complete";
+    const code = interruption?.code ?? 'upstream_invalid_response';
+    this.failedWith = { status: code === 'upstream_timeout' ? 504 : 502, body: this.errorBody(message, code) };
+    return out + streamErrorEvent(this.schema, message, code);
+  }
+
+  /** Whole lines: read, and passed on unless one is broken. */
+  private take(lines: Buffer): Buffer | string {
+    this.watch.push(lines);
     if (this.parser !== undefined) {
       try {
-        this.classify(this.parser.push(chunk));
+        this.classify(this.parser.push(lines));
       } catch {
         this.fail(502, 'the provider sent a stream event too large to follow');
       }
     }
-    return chunk;
+    const bad = this.watch.malformed;
+    if (bad === undefined || this.failedWith !== undefined) return lines;
+    const at = lines.indexOf(bad);
+    return this.broken(lines.subarray(0, Math.max(0, at)), 'the provider sent a stream event that is not JSON');
   }
 
-  end(interruption?: Interruption): string {
-    this.watch.finish();
-    if (this.parser !== undefined && this.failedWith === undefined) this.classify(this.parser.end());
-    const { done, finished, errored } = this.watch;
-    if (this.failedWith !== undefined || errored || done || (finished && this.schema !== 'openai' && this.schema !== 'anthropic')) return '';
-    if (finished) return this.schema === 'anthropic' ? 'event: message_stop\ndata: {"type":"message_stop"}\n\n' : 'data: [DONE]\n\n';
-    const message = interruption?.message ?? "the provider's stream ended before the answer was complete";
-    const code = interruption?.code ?? 'upstream_invalid_response';
-    this.failedWith = { status: code === 'upstream_timeout' ? 504 : 502, body: this.errorBody(message, code) };
-    return streamErrorEvent(this.schema, message, code);
+  /** What the client gets of a stream that broke: the lines before the break, then the error event (once the answer began). */
+  private broken(before: Buffer, message: string): string {
+    this.fail(502, message);
+    if (!this.answerSeen) return '';
+    return bytesToText(before) + streamErrorEvent(this.schema, message);
   }
 
   private classify(events: SseEvent[]): void {
@@ -168,6 +210,8 @@ class StreamWatch extends SseUsageTap {
   finished = false;
   done = false;
   errored = false;
+  /** The first `data:` line that cannot be an event's JSON (cut short, or not JSON at all). */
+  malformed: string | undefined;
 
   constructor(private readonly schema: ApiSchema) {
     super();
@@ -180,7 +224,9 @@ class StreamWatch extends SseUsageTap {
   protected override line(line: string): void {
     super.line(line);
     if (line.startsWith('event:')) return this.event(line.slice(6).trim());
-    if (this.schema === 'anthropic' || !line.startsWith('data:')) return;
+    if (!line.startsWith('data:')) return;
+    if (this.malformed === undefined && !wellFormed(line)) this.malformed = line;
+    if (this.schema === 'anthropic') return;
     if (line.length < 16 && line.slice(5).trim() === '[DONE]') this.done = true;
     else if (line.startsWith('data: {"error"') || line.startsWith('data:{"error"')) this.errored = true;
     else if (this.schema === 'openai' ? line.includes('"finish_reason":"') : line.includes('"finishReason":"')) this.finished = true;
@@ -191,4 +237,18 @@ class StreamWatch extends SseUsageTap {
     else if (name === 'message_delta') this.finished = true;
     else if (name === 'message_stop' || name === 'response.completed' || name === 'response.incomplete') this.done = true;
   }
+}
+
+/**
+ * Whether a `data:` line can be a whole JSON event: `[DONE]`, empty, or an object from its
+ * first character to its last. A line cut short, or text that is not JSON, is not; checked
+ * without parsing, on every line.
+ */
+function wellFormed(line: string): boolean {
+  const start = line.charCodeAt(5) === 0x20 ? 6 : 5;
+  // A CRLF stream's lines keep their CR here.
+  const end = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
+  if (start >= end) return true;
+  if (line.charCodeAt(start) === 0x7b) return line.charCodeAt(end - 1) === 0x7d;
+  return end - start === 6 && line.startsWith('[DONE]', start);
 }

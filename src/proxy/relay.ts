@@ -108,6 +108,7 @@ async function failedAnswer(ctx: RequestContext, answer: UpstreamAnswer): Promis
 async function passWhole(ctx: RequestContext, answer: UpstreamAnswer, readUsage: boolean): Promise<undefined> {
   const bytes = await readAll(answer.body, MAX_ANSWER_BYTES);
   if (readUsage && header(answer.headers['content-type'])?.includes('json') === true) {
+    if (!framedAsJson(bytes)) throw new AttemptFailed('malformed', true, { kind: 'gateway', error: new GatewayError('upstream_invalid_response', `the provider's answer (status ${answer.statusCode}) is not JSON`) });
     const reading = jsonUsage(bytes);
     ctx.record.usage = reading.usage;
     ctx.record.providerModel = reading.model;
@@ -176,6 +177,26 @@ function readAll(body: Readable, limit: number): Promise<Buffer> {
     body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     body.once('error', reject);
   });
+}
+
+/**
+ * Whether a JSON answer is framed as one: an object or array from its first byte to its last.
+ * Catches an HTML error page sent as 200 and an answer cut short, without parsing the whole
+ * answer (which the gateway otherwise never needs to).
+ */
+function framedAsJson(bytes: Buffer): boolean {
+  let start = 0;
+  let end = bytes.length - 1;
+  while (start <= end && isSpace(bytes[start] as number)) start++;
+  while (end >= start && isSpace(bytes[end] as number)) end--;
+  if (start > end) return false;
+  const first = bytes[start];
+  const last = bytes[end];
+  return (first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d);
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 function header(v: string | string[] | undefined): string | undefined {

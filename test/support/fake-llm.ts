@@ -6,7 +6,7 @@ import { anthropicStandIn } from '../fixtures/anthropic/stand-in.js';
 import { bedrockStandIn } from '../fixtures/bedrock/bedrock-stand-in.js';
 import { geminiStandIn } from '../fixtures/gemini/stand-in.js';
 import { openAiStandIn } from '../fixtures/openai/stand-in.js';
-import type { ProviderErrorKind, ProviderStandIn, Scenario } from '../translators/chat-suite.js';
+import type { ProviderErrorKind, ProviderEvent, ProviderStandIn, Scenario } from '../translators/chat-suite.js';
 
 // Every provider's API at once, over HTTP or HTTPS, for the gateway's end-to-end tests: one
 // server answers whichever provider a request is for (by its path, as each provider's API is
@@ -27,11 +27,41 @@ export interface LlmRequest {
 
 export type FakeAnswer = { scenario: Scenario } | { error: ProviderErrorKind; headers?: Record<string, string> };
 
+/**
+ * A failure a provider shows on demand. Streams are the provider's real stream for the request,
+ * broken after `events` of its events (the first is the opening one, without content).
+ */
+export type Fault =
+  /** The provider's own error answer of that kind (429, 503, 400, 401), with extra headers. */
+  | { kind: 'error'; error: ProviderErrorKind; headers?: Record<string, string> }
+  /** Any status and body. */
+  | { kind: 'status'; status: number; body: string; headers?: Record<string, string> }
+  /** The connection is dropped before any answer. */
+  | { kind: 'reset' }
+  /** No response headers, ever. */
+  | { kind: 'silent' }
+  /** The normal answer, after a while. */
+  | { kind: 'slow'; ms: number }
+  /** A stream whose connection drops after `events` events. */
+  | { kind: 'cut'; events: number }
+  /** A stream that stops sending after `events` events, connection open. */
+  | { kind: 'stall'; events: number }
+  /** A stream with an event that is not JSON after `events` events. */
+  | { kind: 'malformed'; events: number }
+  /** A stream carrying the provider's own error event after `events` events. */
+  | { kind: 'in-band'; events: number }
+  /** The whole stream but its last marker (`[DONE]`, `message_stop`), then the connection closes. */
+  | { kind: 'unfinished' };
+
 export interface FakeLlm {
   port: number;
   received: LlmRequest[];
   /** What every request is answered with until changed. */
   answer: FakeAnswer;
+  /** Faults for the next requests, one each, in order (`null`: answer normally); then `down`, if set. */
+  faults: (Fault | null)[];
+  /** A fault for every request while set (after `faults` run out). */
+  down: Fault | undefined;
   close(): Promise<void>;
 }
 
@@ -92,6 +122,8 @@ function answer(fake: FakeLlm, req: LlmRequest, res: ServerResponse): void {
   const r = route(req);
   if (r === undefined) return send(res, 404, 'application/json', JSON.stringify({ error: { message: `fake provider: no API at ${req.method} ${req.path}` } }));
   const standIn = STAND_INS[r.provider];
+  const fault = fake.faults.length > 0 ? fake.faults.shift() : fake.down;
+  if (fault !== undefined && fault !== null) return injectFault(fault, { ...fake, faults: [], down: undefined }, req, res, r.provider);
   const a = fake.answer;
   if ('error' in a) {
     const e = standIn.error(a.error);
@@ -111,6 +143,68 @@ function answer(fake: FakeLlm, req: LlmRequest, res: ServerResponse): void {
   }
 }
 
+/** The in-band error each provider streams, framed as its stream frames events. */
+const IN_BAND: Record<Provider, { name: string | undefined; payload: unknown }> = {
+  openai: { name: undefined, payload: { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } } },
+  anthropic: { name: 'error', payload: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
+  gemini: { name: undefined, payload: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } },
+  vertex: { name: undefined, payload: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } },
+  bedrock: { name: 'serviceUnavailableException', payload: { message: 'Service unavailable' } },
+};
+
+function injectFault(fault: Fault, normal: FakeLlm, req: LlmRequest, res: ServerResponse, provider: Provider): void {
+  const standIn = STAND_INS[provider];
+  const scenario = 'scenario' in normal.answer ? normal.answer.scenario : TEXT;
+  const events = (): ProviderEvent[] => standIn.streamEvents(req.json ?? {}, scenario);
+  /** The first `n` events as the provider frames them, without the end marker framing may add. */
+  const framed = (list: ProviderEvent[]): string => standIn.frame(list).toString('utf8').replace(/data: \[DONE\]\n\n$/, '');
+  const open = (): void => void res.writeHead(200, { 'content-type': STREAM_TYPES[provider], 'cache-control': 'no-cache' });
+  switch (fault.kind) {
+    case 'error': {
+      const e = standIn.error(fault.error);
+      return send(res, e.status, 'application/json', e.body, fault.headers);
+    }
+    case 'status':
+      return send(res, fault.status, 'application/json', fault.body, fault.headers);
+    case 'reset':
+      return void res.socket?.destroy();
+    case 'silent':
+      return;
+    case 'slow':
+      return void setTimeout(() => answer(normal, req, res), fault.ms);
+    case 'cut':
+      if (!streamed(req)) {
+        // A JSON answer that declares its length, then stops halfway.
+        const body = JSON.stringify(standIn.json(req.json ?? {}, scenario));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.write(body.slice(0, body.length >> 1));
+        return void setTimeout(() => res.socket?.destroy(), 20);
+      }
+      open();
+      res.write(framed(events().slice(0, fault.events)));
+      return void setTimeout(() => res.socket?.destroy(), 20);
+    case 'stall':
+      open();
+      return void res.write(framed(events().slice(0, fault.events)));
+    case 'malformed':
+      if (!streamed(req)) return send(res, 200, 'application/json', '{"id": "chatcmpl-1", "choices": [');
+      open();
+      return void res.end(`${framed(events().slice(0, fault.events))}data: {"choices": [{"delta": {"content": "tru\n\n`);
+    case 'in-band':
+      open();
+      return void res.end(framed([...events().slice(0, fault.events), IN_BAND[provider]]));
+    case 'unfinished': {
+      open();
+      const all = events();
+      return void res.end(framed(provider === 'anthropic' ? all.slice(0, -1) : all));
+    }
+  }
+}
+
+function streamed(req: LlmRequest): boolean {
+  return req.json?.stream === true || req.path.includes('stream');
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
@@ -118,7 +212,7 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 /** Starts the fake, over HTTPS when given a certificate (it then answers for every name in it). */
 export async function startFakeLlm(tls?: { cert: string; key: string }): Promise<FakeLlm> {
-  const fake: FakeLlm = { port: 0, received: [], answer: { scenario: TEXT }, close: () => Promise.resolve() };
+  const fake: FakeLlm = { port: 0, received: [], answer: { scenario: TEXT }, faults: [], down: undefined, close: () => Promise.resolve() };
   const onRequest = (raw: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     raw.on('data', (c: Buffer) => chunks.push(c));

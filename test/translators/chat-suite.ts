@@ -244,10 +244,49 @@ export function chatTranslatorSuite(subject: ChatTranslatorSubject): void {
       assert.ok(client.endsWithError(sse), sse);
       assert.ok(!client.readStream(sse, ctx).terminated);
       assert.ok(stream.failed);
+      assert.ok(stream.answered, 'the stand-in answers a little before its error');
+      assert.ok(stream.failure !== undefined && stream.failure.status >= 400, 'the failure has a status for an error answer');
+    });
+
+    test('the answer begins (the commit point) with its first content, not with the opening events', () => {
+      const ctx = { ...CTX, stream: true };
+      for (const scenario of SCENARIOS) {
+        const request = chat.request(client.request(scenario, { stream: true, includeUsage: false }), ctx);
+        const events = subject.standIn.streamEvents(request, scenario);
+        const stream: StreamTranslator | undefined = chat.stream?.(ctx);
+        assert.ok(stream !== undefined);
+        let before = '';
+        let read = 0;
+        while (!stream.answered && read < events.length) before += stream.push(frameOne(subject.standIn, events[read++] as ProviderEvent));
+        assert.ok(stream.answered, `${scenario.kind}: never answered`);
+        assert.ok(read > 1, `${scenario.kind}: answered at the opening event`);
+        assert.equal(stream.failure, undefined);
+        const sofar = client.readStream(before, ctx);
+        assert.ok(sofar.text !== '' || sofar.calls.length > 0 || sofar.finishes.length > 0 || /tool_use|tool_calls/.test(before), `${scenario.kind}: answered before any content:\n${before}`);
+      }
+    });
+
+    test('a stream that ends before its answer began fails, with an error answer to send instead', () => {
+      const ctx = { ...CTX, stream: true };
+      const request = chat.request(client.request(SCENARIOS[0] as Scenario, { stream: true, includeUsage: false }), ctx);
+      const first = subject.standIn.streamEvents(request, SCENARIOS[0] as Scenario).slice(0, 1);
+      const stream = chat.stream?.(ctx);
+      assert.ok(stream !== undefined);
+      stream.push(subject.standIn.frame(first));
+      stream.end();
+      assert.ok(!stream.answered);
+      assert.equal(stream.failure?.status, 502);
     });
 
     hostileInputTests(subject, SCENARIOS, CTX);
   });
+}
+
+/** One event as the provider frames it, without the end marker its framing adds to a whole stream. */
+function frameOne(standIn: ProviderStandIn, event: ProviderEvent): Buffer {
+  const trailer = standIn.frame([]).length;
+  const framed = standIn.frame([event]);
+  return trailer === 0 ? framed : framed.subarray(0, framed.length - trailer);
 }
 
 /** A whole provider stream through a stream translator: its SSE text, chunks (without `[DONE]`), usage and whether it failed. */
