@@ -56,15 +56,25 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
       timeoutMs: deps.options.upstreamTimeoutMs,
       responseModifiers: NO_MODIFIERS,
     };
+    // The access line is written once the response is over and the handler has finished its
+    // bookkeeping (an answer's last attempt is recorded after its last byte went out).
+    let durationMs = -1;
+    let handled = false;
     res.once('close', () => {
       if (!res.writableFinished) ctx.abort.emit('abort');
-      logAccess(ctx, deps.clock.monotonic() - started);
+      durationMs = deps.clock.monotonic() - started;
+      if (handled) logAccess(ctx, durationMs);
     });
-    handle(ctx).catch((err: unknown) => {
+    const settled = (): void => {
+      handled = true;
+      if (durationMs >= 0) logAccess(ctx, durationMs);
+    };
+    handle(ctx).then(settled, (err: unknown) => {
       const error = asGatewayError(err);
       ctx.record.error = error.code;
       if (error.code === 'internal_error') deps.logger.error({ reqId: ctx.id, err: error.cause }, 'unexpected error');
       if (!res.destroyed) sendError(res, error);
+      settled();
     });
   };
 
