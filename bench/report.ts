@@ -1,6 +1,7 @@
 /** The printed table and ratios, and the same as JSON. Ratios first: absolute numbers swing with the machine. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FailoverLatency } from './failover-latency.js';
 import type { WrkResult } from './wrk.js';
 
 export interface Outcome extends Partial<WrkResult> {
@@ -22,6 +23,10 @@ export const RPS_TARGET = 0.8;
 export const RSS_TARGET_MB = 120;
 /** Translating to Anthropic and back may cost at most 25% more CPU per request than passing through. */
 export const TRANSLATION_CPU_TARGET = 1.25;
+/** A Backend with failover levels and a healthy first provider costs what a one-provider Backend does, within this run-to-run noise. */
+export const FAILOVER_CPU_TARGET = 1.05;
+/** What failing over after a refused connect may add to a request, beyond the refused connect itself. */
+export const FAILOVER_ADDED_MS_TARGET = 5;
 
 type Metric = 'rps' | 'p50Ms' | 'p99Ms' | 'cpuUsPerReq';
 /** Each ratio line: numerator scenario, denominator scenario, metric. */
@@ -41,6 +46,9 @@ const RATIOS: Record<string, [string, string, Metric]> = {
   'gateway-anthropic-stream/gateway-stream CPU/req': ['gateway-anthropic-stream', 'gateway-stream', 'cpuUsPerReq'],
   'gateway-anthropic-stream/gateway-stream req/s': ['gateway-anthropic-stream', 'gateway-stream', 'rps'],
   'gateway-stream/gateway CPU/req': ['gateway-stream', 'gateway', 'cpuUsPerReq'],
+  'gateway-failover/gateway req/s': ['gateway-failover', 'gateway', 'rps'],
+  'gateway-failover/gateway CPU/req': ['gateway-failover', 'gateway', 'cpuUsPerReq'],
+  'gateway-failover-connect/gateway CPU/req': ['gateway-failover-connect', 'gateway', 'cpuUsPerReq'],
 };
 
 /** The ratio lines with a target: a floor (req/s) or a ceiling (CPU/req). */
@@ -48,6 +56,7 @@ const TARGETS: Record<string, { atLeast: number } | { atMost: number }> = {
   'gateway/reference-hop req/s': { atLeast: RPS_TARGET },
   'gateway-anthropic/gateway CPU/req': { atMost: TRANSLATION_CPU_TARGET },
   'gateway-anthropic-stream/gateway-stream CPU/req': { atMost: TRANSLATION_CPU_TARGET },
+  'gateway-failover/gateway CPU/req': { atMost: FAILOVER_CPU_TARGET },
 };
 
 function verdict(key: string, v: number | null): string {
@@ -88,7 +97,7 @@ export function medianOutcomes(rounds: Outcome[][]): Outcome[] {
   });
 }
 
-export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string): void {
+export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string, latency?: FailoverLatency): void {
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;
 
@@ -120,8 +129,14 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
   const reload = by('gateway-5000-routes')?.reloadMs;
   console.log(`  ${'reload of 5,000 HTTPRoutes ms'.padEnd(LABEL_WIDTH)} ${reload === undefined ? 'n/a' : `${Math.round(reload)}   target < 1000: ${reload < 1000 ? 'OK' : 'ABOVE TARGET'}`}`);
 
+  if (latency !== undefined) {
+    const ok = latency.addedMs < FAILOVER_ADDED_MS_TARGET ? 'OK' : 'ABOVE TARGET';
+    console.log(`  ${'failover after a refused connect ms'.padEnd(LABEL_WIDTH)} ${latency.addedMs.toFixed(3)}   target < ${FAILOVER_ADDED_MS_TARGET}: ${ok}`);
+    console.log(`    (one connection, medians: ${latency.failoverMs.toFixed(3)} ms failing over, ${latency.plainMs.toFixed(3)} ms one provider, ${latency.refusedConnectMs.toFixed(3)} ms the refused connect)`);
+  }
+
   mkdirSync(outDir, { recursive: true });
-  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog } };
+  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog }, failoverLatency: latency ?? null };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log('\nwritten: bench/results/latest.json');
 }

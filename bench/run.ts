@@ -18,6 +18,7 @@ import { fmt, medianOutcomes, NOISY, pct, report, round } from './report.js';
 import type { Target, Workload } from './targets.js';
 import { BENCH, direct, gateway, nginx, POST, POST_STREAM, probe, referenceHop, ROOT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
+import { failoverLatency } from './failover-latency.js';
 
 const CFG = {
   connections: 32,
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
     results.push(await run('direct', () => Promise.resolve(direct(upstreamPort))));
     results.push(await run('reference-hop', () => referenceHop(upstreamPort)));
     results.push(await run('gateway', () => gateway(upstreamPort, 'warn')));
+    // Right after the single-provider gateway it must match.
+    results.push(await run('gateway-failover', () => gateway(upstreamPort, 'warn', { failover: 'healthy' })));
     // Right after the gateway it is compared with; the streamed pair comes last, also back to back.
     results.push(await run('gateway-anthropic', () => gateway(upstreamPort, 'warn', { provider: 'anthropic' })));
     results.push(await run('gateway+accesslog', () => gateway(upstreamPort, 'info')));
@@ -129,8 +132,10 @@ async function main(): Promise<void> {
     results.push(nginxBin === undefined ? skip('nginx', 'nginx') : await run('nginx', () => nginx(nginxBin, upstreamPort)));
     results.push(await run('gateway-stream', () => gateway(upstreamPort, 'warn'), POST_STREAM));
     results.push(await run('gateway-anthropic-stream', () => gateway(upstreamPort, 'warn', { provider: 'anthropic' }), POST_STREAM));
+    results.push(await run('gateway-failover-connect', () => gateway(upstreamPort, 'warn', { failover: 'connect-error' })));
     rounds.push(results);
   }
+  const latency = interrupted ? undefined : await failoverLatency(upstreamPort);
   const results = medianOutcomes(rounds);
   const headline = rounds.map((r) => {
     const g = r.find((o) => o.name === 'gateway')?.rps;
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
   if (interrupted) return;
 
   const meta = { date: new Date().toISOString(), machine: { cores: cpus().length, node: process.version, otherCpuBefore: busyBefore ?? null }, config: CFG };
-  report(results, meta, join(BENCH, 'results'));
+  report(results, meta, join(BENCH, 'results'), latency);
 }
 
 // Nothing started here may outlive the run: normal end, error, or Ctrl-C.

@@ -168,15 +168,23 @@ export interface GatewayOptions {
   routes?: number;
   provider?: Provider;
   launch?: Launch;
+  /**
+   * The Backend as two priority levels instead of one `llm`: `healthy` (both on the upstream:
+   * the first answers), or `connect-error` (the first on a port nothing listens on, never taken
+   * out, so every request fails over to the second).
+   */
+  failover?: 'healthy' | 'connect-error';
 }
 
 export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', opts: GatewayOptions = {}): Promise<Target> {
-  const { routes = 1, provider = 'openai', launch = {} } = opts;
+  const { routes = 1, provider = 'openai', launch = {}, failover } = opts;
   const dir = tempDir('aigw-bench-');
   const [port, admin] = [await freePort(), await freePort()];
-  const manifests = (version: string): string => gatewayManifests(port, upstreamPort, provider) + tenantRoutes(routes - 1, provider, version);
+  const first = failover === undefined ? undefined : failover === 'healthy' ? upstreamPort : await freePort();
+  const manifests = (version: string): string => gatewayManifests(port, upstreamPort, provider, first) + tenantRoutes(routes - 1, provider, version);
   writeFileSync(join(dir, 'manifests.yaml'), manifests('v1'));
   const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
+  if (failover === 'connect-error') args.push('--failover-eject-after', '1000000000');
   // At info every request writes an access-log line to stdout; /dev/null keeps the terminal out of the measurement.
   const gw = startNode(args, launch, { stdoutToNull: logLevel === 'info' });
   const stopIt = async (): Promise<void> => {
@@ -223,8 +231,24 @@ async function timeReload(admin: number, file: string, text: string): Promise<nu
   return performance.now() - started;
 }
 
-/** The seed's setup, pointed at the local upstream (a port other than 443: plain HTTP). */
-function gatewayManifests(port: number, upstreamPort: number, provider: Provider): string {
+/**
+ * The seed's setup, pointed at the local upstream (a port other than 443: plain HTTP). With
+ * `firstPort`, the Backend has two priority levels: the first provider there, the second on the
+ * upstream.
+ */
+function gatewayManifests(port: number, upstreamPort: number, provider: Provider, firstPort?: number): string {
+  const llm = (host: string): string => `{ ${host}, ${provider}: { authToken: { kind: Inline, inline: "${TOKEN}" }, model: "${BACKENDS[provider].model}" } }`;
+  const ai =
+    firstPort === undefined
+      ? `    llm:
+      hostOverride: { host: 127.0.0.1, port: ${upstreamPort} }
+      provider:
+        ${provider}:
+          authToken: { kind: Inline, inline: "${TOKEN}" }
+          model: "${BACKENDS[provider].model}"`
+      : `    priorityGroups:
+    - providers: [${llm(`name: primary, host: 127.0.0.1, port: ${firstPort}`)}]
+    - providers: [${llm(`name: backup, host: 127.0.0.1, port: ${upstreamPort}`)}]`;
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: { name: ai-gateway, namespace: kgateway-system }
@@ -239,12 +263,7 @@ metadata: { name: ${provider}, namespace: kgateway-system }
 spec:
   type: AI
   ai:
-    llm:
-      hostOverride: { host: 127.0.0.1, port: ${upstreamPort} }
-      provider:
-        ${provider}:
-          authToken: { kind: Inline, inline: "${TOKEN}" }
-          model: "${BACKENDS[provider].model}"
+${ai}
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute

@@ -52,7 +52,8 @@ async function attemptOnly(ctx: RequestContext, candidate: Candidate, parsed: Pa
     const failure = attemptFailure(err, ctx.timedOut);
     record(ctx, candidate.llm, failure.reason, failure.status, started, false);
     noteHealth(ctx, candidate.llm, failure);
-    if (ctx.res.headersSent) return void ctx.res.destroy();
+    if (ctx.res.headersSent || ctx.res.destroyed) return void ctx.res.destroy();
+    if (isBug(failure)) throw err;
     sendFailure(ctx, failure, candidate.plan, { attempts: ctx.record.attempts ?? [], retryAfterMs: undefined });
   }
 }
@@ -85,8 +86,10 @@ async function failover(ctx: RequestContext, backend: CompiledAiBackend, candida
         noteHealth(ctx, candidate.llm, failure);
         // Never after the answer began (the relay does not fail then; a last guard all the same).
         if (ctx.res.headersSent) return void ctx.res.destroy();
+        if (gone || ctx.res.destroyed) return;
+        // A fault of the gateway's own is reported as one (and logged), not passed off as the provider's.
+        if (isBug(failure)) throw err;
         if (failure.reason !== 'unsupported') sent++;
-        if (gone) return;
         last = { failure, candidate };
         if (!failure.retryable) break;
       }
@@ -100,6 +103,10 @@ async function failover(ctx: RequestContext, backend: CompiledAiBackend, candida
     return sendFailure(ctx, attemptFailure(error, false), first(candidates).plan, { attempts: [], retryAfterMs: waitMs });
   }
   sendFailure(ctx, last.failure, last.candidate.plan, { attempts: ctx.record.attempts ?? [], retryAfterMs: waitMs });
+}
+
+function isBug(failure: AttemptFailed): boolean {
+  return failure.answer.kind === 'gateway' && failure.answer.error.code === 'internal_error';
 }
 
 function first(candidates: readonly Candidate[]): Candidate {

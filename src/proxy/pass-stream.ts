@@ -8,6 +8,7 @@ import { SseUsageTap, type UsageReading } from './usage.js';
 /** The longest line followed; the SSE reader's event limit, in bytes of UTF-8 at most 3 per character. */
 const MAX_LINE_BYTES = 24 * 1024 * 1024;
 const LINE_END = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
 
 function bytesToText(bytes: Buffer | string): string {
   return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
@@ -31,8 +32,9 @@ export class PassStream implements StreamProcessor {
   private parser: SseParser | undefined = new SseParser();
   private answerSeen = false;
   private failedWith: StreamFailure | undefined;
-  /** The start of a line whose end has not come yet. */
-  private held: Buffer | undefined;
+  /** The start of a line whose end has not come yet, as it came. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
 
   constructor(private readonly schema: ApiSchema) {
     this.watch = new StreamWatch(schema);
@@ -59,23 +61,28 @@ export class PassStream implements StreamProcessor {
    * read nearly always brings), so that a broken line is caught before the client gets it.
    */
   push(chunk: Buffer): Buffer | string {
-    const data = this.held === undefined ? chunk : Buffer.concat([this.held, chunk]);
-    const cut = data.lastIndexOf(0x0a) + 1;
-    this.held = cut === data.length ? undefined : data.subarray(cut);
-    if (this.held !== undefined && this.held.length > MAX_LINE_BYTES) {
-      this.held = undefined;
-      return this.broken(data.subarray(0, cut), 'the provider sent a stream line too long to follow');
+    const end = chunk.lastIndexOf(0x0a) + 1;
+    if (end === 0) {
+      // No line ends here: keep the pieces, joined once their line ends.
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      if (this.heldBytes <= MAX_LINE_BYTES) return '';
+      this.held = [];
+      return this.broken(EMPTY, 'the provider sent a stream line too long to follow');
     }
-    if (cut === 0) return '';
-    return this.take(cut === data.length ? data : data.subarray(0, cut));
+    const whole = end === chunk.length ? chunk : chunk.subarray(0, end);
+    const lines = this.held.length === 0 ? whole : Buffer.concat([...this.held, whole]);
+    this.held = end === chunk.length ? [] : [chunk.subarray(end)];
+    this.heldBytes = chunk.length - end;
+    return this.take(lines);
   }
 
   end(interruption?: Interruption): string {
     let out = '';
     const rest = this.held;
-    this.held = undefined;
+    this.held = [];
     // A last line without its line end: the end of the stream ends it.
-    if (rest !== undefined && this.failedWith === undefined) out = bytesToText(this.take(Buffer.concat([rest, LINE_END])));
+    if (rest.length > 0 && this.failedWith === undefined) out = bytesToText(this.take(Buffer.concat([...rest, LINE_END])));
     this.watch.finish();
     if (this.parser !== undefined && this.failedWith === undefined) this.classify(this.parser.end());
     const { done, finished, errored } = this.watch;

@@ -47,6 +47,8 @@ before(async () => {
     files: {
       'gateway.yaml': GATEWAY,
       'chain.yaml': groups('chain', [[entry('primary', 'openai', 'a', 'gpt-a')], [entry('backup', 'openai', 'b', 'gpt-b')]]),
+      // Another Backend, on another route, naming the same primary (host, port, model, key).
+      'twin.yaml': groups('twin', [[entry('primary', 'openai', 'a', 'gpt-a')], [entry('other-backup', 'openai', 'b', 'gpt-b2')]]),
       'mixed.yaml': groups('mixed', [[entry('claude', 'anthropic', 'c', 'claude-c')], [entry('gpt', 'openai', 'd', 'gpt-d')]]),
       'spread.yaml': groups('spread', [[entry('e', 'openai', 'e', 'gpt-e'), entry('f', 'openai', 'f', 'gpt-f')]]),
       'back.yaml': groups('back', [[entry('p', 'openai', 'p', 'gpt-p')], [entry('q', 'openai', 'q', 'gpt-q')]]),
@@ -261,6 +263,22 @@ describe('retry-after, ejection and failback', () => {
     assert.deepEqual(seen('p', 'q'), [5, 6], 'recovered: back first in line');
     await chat('back', false);
     assert.deepEqual(seen('p', 'q'), [6, 6]);
+  });
+
+  test('health is per provider, shared by every route and Backend that names it', async () => {
+    reset();
+    (fakes.a as FakeLlm).down = { kind: 'reset' };
+    for (let i = 0; i < 3; i++) await chat('chain', false);
+    assert.deepEqual(seen('a', 'b'), [3, 3]);
+    const r = await chat('twin', false);
+    assert.equal(r.status, 200);
+    assert.deepEqual(seen('a', 'b'), [3, 4], 'the twin route skips the primary the chain route took out');
+    assert.equal(fakes.b?.received.at(-1)?.json?.model, 'gpt-b2');
+    // Recovered: the probe after the ejection brings it back for both routes.
+    (fakes.a as FakeLlm).down = undefined;
+    later(5_000);
+    assert.equal((await chat('twin', false)).status, 200);
+    assert.deepEqual(seen('a', 'b'), [4, 4]);
   });
 
   test('a flapping primary is never ejected: each failure is followed by a success', async () => {
