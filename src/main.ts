@@ -14,6 +14,7 @@ import { systemRandom, type Random } from './core/random.js';
 import { AccessLog, createLoggers, type Logger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './proxy/handle-request.js';
+import { InFlight } from './proxy/in-flight.js';
 import { ListenerManager } from './proxy/listeners.js';
 import { DEFAULT_HEALTH, ProviderHealth, type HealthOptions } from './proxy/provider-health.js';
 import type { ProxyOptions } from './proxy/request-context.js';
@@ -42,6 +43,10 @@ export interface GatewayOptions {
   connectTo?: readonly ConnectTo[];
   /** Maps a Gateway listener port to the port to bind (tests bind 0). */
   mapPort?: (port: number) => number;
+  /** Open client connections per listener; more are closed as they arrive. */
+  maxConnections?: number;
+  /** How long a file edit that looks broken (emptied, or every Gateway or route gone) must stay before it applies. */
+  reloadSettleMs?: number;
   /** How long stopping (or removing) a listener waits for requests in flight. */
   drainMs?: number;
   /** Where applied resources are kept across restarts; without it they live in memory only. */
@@ -72,6 +77,7 @@ export class Gateway {
   private readonly clock: Clock;
   private readonly store: ResourceStore;
   private readonly listeners: ListenerManager;
+  private readonly inFlight = new InFlight();
   private readonly files: FileSource;
   private readonly admin: AdminServer;
   private readonly applied: AppliedResources;
@@ -101,16 +107,24 @@ export class Gateway {
       random,
       options: { ...DEFAULT_PROXY_OPTIONS, ...options.proxy },
       health: new ProviderHealth(this.clock, { ...DEFAULT_HEALTH, ...options.failover }),
+      inFlight: this.inFlight,
     };
     this.listeners = new ListenerManager({
       logger: this.logger,
       handlerFor: (key) => createRequestHandler(deps, key),
       ...(options.mapPort === undefined ? {} : { mapPort: options.mapPort }),
       ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     });
     const state = options.stateDir === undefined ? undefined : new StateFile(options.stateDir, { logger: this.logger, clock: this.clock, random });
     this.applied = new AppliedResources(this.store, state, { clock: this.clock, logger: this.logger, onChange: () => void this.recompile() });
-    this.files = new FileSource({ paths: options.paths, logger: this.logger, onChange: (objects) => this.onSourceChanged(objects) });
+    this.files = new FileSource({
+      paths: options.paths,
+      logger: this.logger,
+      clock: this.clock,
+      ...(options.reloadSettleMs === undefined ? {} : { settleMs: options.reloadSettleMs }),
+      onChange: (objects) => this.onSourceChanged(objects),
+    });
     const adminSecurity = { token: options.adminToken, allowedHosts: options.adminAllowedHosts ?? [], localAddresses };
     this.admin = new AdminServer(adminSecurity, {
       ready: () => this.started && this.listenersUp && (this.options.kubernetes?.synced ?? true),
@@ -158,6 +172,8 @@ export class Gateway {
     await this.options.kubernetes?.stop();
     await this.admin.stop();
     await this.listeners.stop();
+    // The requests the drain cut off finish their bookkeeping (and access lines) in a few ticks.
+    await this.inFlight.idle(1_000);
   }
 
   currentConfig(): RuntimeConfig {

@@ -40,6 +40,13 @@ export const USAGE = `Usage:
       --failover-eject-max D      the longest it stays out (default 30s)
       --failover-retry-after-max D  the longest a provider's retry-after keeps it out
                                   (default 5m)
+      --max-connections N         open client connections per listener; more are closed at
+                                  once (default 10000)
+      --drain-timeout DURATION    on stop, how long requests in flight may finish before
+                                  their connections are closed (default 10s)
+      --reload-settle DURATION    how long an edit that empties a file or removes every
+                                  Gateway or route it had must stay before it is applied
+                                  (default 2s)
       --connect-to H:P:H2:P2      connect to H2:P2 for requests to H:P, keeping SNI and Host
       --mock-provider HOST:PORT   also run the bundled OpenAI-compatible mock provider
       --log-level LEVEL           debug, info, warn or error (default info)
@@ -79,6 +86,9 @@ export const SERVE_OPTIONS = {
   'failover-eject-time': { type: 'string', default: '5s' },
   'failover-eject-max': { type: 'string', default: '30s' },
   'failover-retry-after-max': { type: 'string', default: '5m' },
+  'max-connections': { type: 'string', default: '10000' },
+  'drain-timeout': { type: 'string', default: '10s' },
+  'reload-settle': { type: 'string', default: '2s' },
   'connect-to': { type: 'string', multiple: true },
   'mock-provider': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
@@ -140,6 +150,9 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       maxEjectMs: parseDurationMs('--failover-eject-max', values['failover-eject-max']),
       retryAfterCapMs: parseDurationMs('--failover-retry-after-max', values['failover-retry-after-max']),
     },
+    maxConnections: parseCount('--max-connections', values['max-connections']),
+    drainMs: parseDurationMs('--drain-timeout', values['drain-timeout']),
+    reloadSettleMs: parseDurationMs('--reload-settle', values['reload-settle']),
     logger,
     accessLog,
     connectTo: (values['connect-to'] ?? []).map(parseConnectTo),

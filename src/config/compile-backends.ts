@@ -43,6 +43,9 @@ export function compileBackend(resource: BackendResource, secrets: SecretLookup,
   return { backend, conditions: [accepted] };
 }
 
+/** OpenAI's headers that pick the organization and project a key bills. */
+const ACCOUNT_HEADERS = ['openai-organization', 'openai-project'];
+
 function compileLlm(name: string, namespace: string, llm: LlmSpec, secrets: SecretLookup, tls: BackendTls | undefined): CompiledLlm {
   const provider = PROVIDERS[llm.provider];
   const host = llm.host ?? provider.defaultHost(llm.settings);
@@ -61,8 +64,15 @@ function compileLlm(name: string, namespace: string, llm: LlmSpec, secrets: Secr
     fullPath: llm.fullPath,
     placement,
     credential,
-    // The client's cookies are for the gateway's site, not the provider's.
-    dropHeaders: new Set(['accept-encoding', 'cookie', ...CLIENT_CREDENTIAL_HEADERS, ...('header' in placement ? [placement.header] : [])]),
+    // The client's cookies are for the gateway's site, not the provider's; with the operator's
+    // key, the client does not choose which of the operator's organizations or projects pays.
+    dropHeaders: new Set([
+      'accept-encoding',
+      'cookie',
+      ...CLIENT_CREDENTIAL_HEADERS,
+      ...('header' in placement ? [placement.header] : []),
+      ...(credential.kind === 'passthrough' ? [] : ACCOUNT_HEADERS),
+    ]),
     providerHeaders: provider.headers?.(llm.settings) ?? {},
   };
 }

@@ -6,6 +6,9 @@
 export const ERROR_CATALOG = {
   route_not_found: { status: 404, type: 'invalid_request_error' },
   invalid_json_body: { status: 400, type: 'invalid_request_error' },
+  body_too_complex: { status: 400, type: 'invalid_request_error' },
+  invalid_path: { status: 400, type: 'invalid_request_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
   unsupported_parameter: { status: 400, type: 'invalid_request_error' },
   operation_not_supported: { status: 404, type: 'invalid_request_error' },
   body_too_large: { status: 413, type: 'invalid_request_error' },
@@ -41,14 +44,17 @@ export class GatewayError extends Error {
   readonly type: string;
   /** The request field at fault, when there is one. */
   readonly param: string | null;
+  /** Response headers that go with the error (`allow` with a 405). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; param?: string }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; param?: string; headers?: Record<string, string> }) {
     super(message, options);
     this.name = 'GatewayError';
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.type = ERROR_CATALOG[code].type;
     this.param = options?.param ?? null;
+    this.headers = options?.headers ?? {};
   }
 
   /** The OpenAI error shape: `{"error":{"message","type","param","code"}}`. */

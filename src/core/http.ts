@@ -56,7 +56,7 @@ export function sendError(res: ServerResponse, err: GatewayError): void {
     return;
   }
   const body = err.toBody();
-  res.writeHead(err.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

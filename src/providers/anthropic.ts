@@ -26,7 +26,7 @@ export const anthropic: Provider = {
     const match = NATIVE.exec(call.path);
     if (match !== null) return { operation: match[2] === undefined ? 'chat' : 'native', path: match[2] === undefined ? '/v1/messages' : '/v1/messages/count_tokens', bodyModel: 'backend' };
     // The Anthropic SDK lists models at /v1/models too; it always sends anthropic-version.
-    if (call.path.endsWith('/models') && call.headers['anthropic-version'] !== undefined) return { operation: 'native', path: `/v1/models${queryWithoutKey(call.query)}`, bodyModel: 'none' };
+    if (call.path.endsWith('/models') && call.headers['anthropic-version'] !== undefined) return { operation: 'native', method: 'GET', path: `/v1/models${queryWithoutKey(call.query)}`, bodyModel: 'none' };
     return undefined;
   },
 };

@@ -82,6 +82,8 @@ export interface ClientCall {
 
 export interface NativeCall {
   operation: UpstreamOperation;
+  /** The one method the call takes (POST when not given). */
+  method?: 'GET' | 'POST';
   /** The provider path and query to send it to, the Backend's settings already applied. */
   path: string;
   /**

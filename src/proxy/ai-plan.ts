@@ -9,6 +9,8 @@ export interface AiPlan {
   /** The schema the client speaks. */
   client: ApiSchema;
   operation: UpstreamOperation;
+  /** The one method the operation takes; any other is refused before anything is sent. */
+  method: 'GET' | 'POST';
   /** Between the client's schema and the provider's; undefined when the bytes pass as they are. */
   translation: { translator: SchemaTranslator; operation: OperationTranslator } | undefined;
   /** The provider path, when the client's path decides it (the provider's own API, OpenAI object paths). */
@@ -45,16 +47,24 @@ const GENERATION = new Set<UpstreamOperation>(['chat', 'completions', 'responses
  * Any other path of an OpenAI client (the seed's `/openai`) is chat completions.
  */
 export function planAiRequest(llm: CompiledLlm, call: ClientCall): AiPlan {
+  const plan = planOperation(llm, call);
+  if (call.method !== plan.method) {
+    throw new GatewayError('method_not_allowed', `${call.method} is not allowed here: ${call.path} takes ${plan.method}`, { headers: { allow: plan.method } });
+  }
+  return plan;
+}
+
+function planOperation(llm: CompiledLlm, call: ClientCall): AiPlan {
   const { provider } = llm;
   const native = provider.nativeCall?.(call, llm.settings);
   if (native !== undefined) {
-    return { client: provider.schema, operation: native.operation, translation: undefined, path: native.path, bodyModel: native.bodyModel, pathModel: native.pathModel };
+    return { client: provider.schema, operation: native.operation, method: native.method ?? 'POST', translation: undefined, path: native.path, bodyModel: native.bodyModel, pathModel: native.pathModel };
   }
   if (ANTHROPIC_MESSAGES.test(call.path)) return translated(llm, 'anthropic', 'chat');
   const object = OBJECT_PATH.exec(call.path);
   const operation = OPENAI_OPERATIONS.find((o) => call.path.endsWith(o.suffix))?.operation ?? (object === null ? 'chat' : 'object');
   if (provider.schema === 'openai') {
-    return { client: 'openai', operation, translation: undefined, path: operation === 'object' ? object?.[1] : undefined, bodyModel: GENERATION.has(operation) ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
+    return { client: 'openai', operation, method: methodOf(operation, call.path), translation: undefined, path: operation === 'object' ? object?.[1] : undefined, bodyModel: GENERATION.has(operation) ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
   }
   if (operation === 'chat' || operation === 'embeddings' || operation === 'models') return translated(llm, 'openai', operation);
   throw notSupported(llm, 'openai', operation);
@@ -69,14 +79,20 @@ export function planAiRequest(llm: CompiledLlm, call: ClientCall): AiPlan {
 export function planForBody(plan: AiPlan, llm: CompiledLlm, json: Record<string, unknown> | undefined, query: string): AiPlan {
   const google = llm.provider.schema === 'gemini' || llm.provider.schema === 'vertex';
   if (!google || plan.client !== 'openai' || plan.operation !== 'chat' || json === undefined || !('contents' in json) || 'messages' in json) return plan;
-  return { client: llm.provider.schema, operation: 'chat', translation: undefined, path: undefined, bodyModel: 'none', pathModel: llm.settings.model, googleStream: new URLSearchParams(query).get('alt') === 'sse' };
+  return { client: llm.provider.schema, operation: 'chat', method: 'POST', translation: undefined, path: undefined, bodyModel: 'none', pathModel: llm.settings.model, googleStream: new URLSearchParams(query).get('alt') === 'sse' };
+}
+
+/** Listing and reading objects are GETs; cancelling a response and everything else, POSTs. */
+function methodOf(operation: UpstreamOperation, path: string): 'GET' | 'POST' {
+  if (operation === 'models') return 'GET';
+  return operation === 'object' && !path.endsWith('/cancel') ? 'GET' : 'POST';
 }
 
 function translated(llm: CompiledLlm, client: ApiSchema, operation: TranslatedOperation): AiPlan {
   const translator = translatorFor(client, llm.provider.schema);
   const op = translator?.operations[operation];
   if (translator === undefined || op === undefined) throw notSupported(llm, client, operation);
-  return { client, operation, translation: { translator, operation: op }, path: undefined, bodyModel: operation === 'chat' ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
+  return { client, operation, method: operation === 'models' ? 'GET' : 'POST', translation: { translator, operation: op }, path: undefined, bodyModel: operation === 'chat' ? 'backend' : operation === 'embeddings' ? 'client' : 'none', pathModel: undefined };
 }
 
 function notSupported(llm: CompiledLlm, client: ApiSchema, operation: UpstreamOperation): GatewayError {

@@ -1,4 +1,4 @@
-import { CLIENT_CREDENTIAL_HEADERS, stripBearer } from '../auth/backend-credential.js';
+import { CLIENT_CREDENTIAL_HEADERS } from '../auth/backend-credential.js';
 import type { RouteFilter } from '../config/resources/http-route.js';
 import type { CompiledAiBackend, CompiledLlm } from '../config/runtime-config.js';
 import { GatewayError } from '../core/errors.js';
@@ -220,12 +220,24 @@ function upstreamCredential(ctx: RequestContext, llm: CompiledLlm): UpstreamCred
   }
 }
 
-/** The client's key from the first header that holds one (any provider SDK's), or Google's `key` query parameter. */
+/**
+ * The client's key: `Authorization: Bearer <key>`, else the first of the providers' own key
+ * headers, else Google's `key` query parameter. A header that is there but holds no single
+ * token (`Bearer` alone, `Basic …`, words with spaces) is refused, never sent on as a key.
+ */
 function clientToken(ctx: RequestContext): string {
   for (const name of CLIENT_CREDENTIAL_HEADERS) {
     const value = ctx.req.headers[name];
-    const token = typeof value === 'string' ? stripBearer(value) : '';
-    if (token !== '') return token;
+    if (value === undefined) continue;
+    const token = typeof value === 'string' ? (name === 'authorization' ? BEARER.exec(value)?.[1] : TOKEN.exec(value)?.[1]) : undefined;
+    if (token === undefined) {
+      throw new GatewayError('missing_authorization', name === 'authorization' ? 'the Authorization header must be "Bearer <key>"' : `the ${name} header must hold one key`);
+    }
+    return token;
   }
   return ctx.view.query === '' ? '' : (new URLSearchParams(ctx.view.query).get('key') ?? '').trim();
 }
+
+/** A token as RFC 6750 has it (every provider's key is one). */
+const BEARER = /^\s*bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i;
+const TOKEN = /^\s*([A-Za-z0-9\-._~+/]+=*)\s*$/;

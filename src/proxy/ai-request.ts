@@ -2,16 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { readBody } from '../core/http.js';
 import { isPlainObject } from '../core/json.js';
 import type { AiPlan } from './ai-plan.js';
-import { parseJsonObject } from './body.js';
-import { jsonKey, replaceOnlyStringValue } from './json-scan.js';
+import { FORWARD_LIMITS, PARSE_LIMITS, scanJsonObject, type JsonObjectShape } from './json-shape.js';
 import type { RequestContext } from './request-context.js';
 
 /** The client's request body, read and parsed once for every attempt that sends it. */
 export interface ParsedAiRequest {
   /** The bytes the client sent, or null without a body. */
   raw: Buffer | null;
-  /** The body as JSON, when the plan needs to read it. */
+  /** The body as JSON, when a plan translates it. */
   json: Record<string, unknown> | undefined;
+  /** Where the body's top-level values lie, when it was read. */
+  shape: JsonObjectShape | undefined;
   /** The model the client named. */
   model: string | undefined;
   stream: boolean;
@@ -19,30 +20,39 @@ export interface ParsedAiRequest {
   includeUsage: boolean;
 }
 
-const MODEL_KEY = jsonKey('model');
-
 /**
- * Reads the body (within the size limit) and parses it when a plan needs it: to translate it,
- * or to put the Backend's model in it. Invalid JSON is the client's 400 before anything is sent.
+ * Reads the body (within the size limit) and checks it when a plan reads it: to translate it,
+ * or to find and set its model. Only a body to translate is parsed; one that is forwarded is
+ * read in place (its shape bounded all the same). Invalid JSON is the client's 400 before
+ * anything is sent.
  */
 export async function readAiRequest(ctx: RequestContext, plan: AiPlan, others: readonly AiPlan[] = []): Promise<ParsedAiRequest> {
   const { req } = ctx;
-  const needsJson = req.method === 'POST' && (readsJson(plan) || others.some(readsJson));
-  if (!needsJson && !hasBody(req.headers)) return { raw: null, json: undefined, model: plan.pathModel, stream: streamingPath(plan), includeUsage: false };
+  const all = [plan, ...others];
+  const reads = req.method === 'POST' && all.some(readsBody);
+  const unread = { json: undefined, shape: undefined, model: plan.pathModel, stream: streamingPath(plan), includeUsage: false };
+  if (!reads && !hasBody(req.headers)) return { raw: null, ...unread };
   const raw = await readBody(req, ctx.deps.options.maxBodyBytes);
-  if (!needsJson) return { raw, json: undefined, model: plan.pathModel, stream: streamingPath(plan), includeUsage: false };
-  const json = parseJsonObject(raw);
-  const options = json.stream_options;
+  if (!reads) return { raw, ...unread };
+  const parse = all.some((p) => p.translation !== undefined);
+  const shape = scanJsonObject(raw, parse ? PARSE_LIMITS : FORWARD_LIMITS);
+  const member = (key: string): unknown => {
+    const span = shape.members.get(key);
+    return span === undefined ? undefined : JSON.parse(raw.toString('utf8', span.start, span.end));
+  };
+  const model = member('model');
+  const options = member('stream_options');
   return {
     raw,
-    json,
-    model: typeof json.model === 'string' ? json.model : plan.pathModel,
-    stream: json.stream === true || streamingPath(plan),
+    json: parse ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : undefined,
+    shape,
+    model: typeof model === 'string' ? model : plan.pathModel,
+    stream: member('stream') === true || streamingPath(plan),
     includeUsage: isPlainObject(options) && options.include_usage === true,
   };
 }
 
-function readsJson(plan: AiPlan): boolean {
+function readsBody(plan: AiPlan): boolean {
   return plan.translation !== undefined || plan.bodyModel !== 'none';
 }
 
@@ -53,13 +63,27 @@ function streamingPath(plan: AiPlan): boolean {
 
 /**
  * The body to send untranslated, with `model` set to the given one. Only the one value is
- * spliced into the client's bytes when it can be (no re-serialization: the hop stays as fast as
- * a bare proxy); the body is re-serialized only when `model` is missing or appears twice.
+ * spliced into the client's bytes (no re-serialization: the hop stays as fast as a bare proxy).
+ * A body that names `model` twice is rebuilt with the one model, so that no provider can read
+ * the other.
  */
 export function bodyWithModel(request: ParsedAiRequest, model: string | undefined): Buffer | null {
-  if (request.raw === null || request.json === undefined || model === undefined || model === request.model) return request.raw;
-  const spliced = request.model === undefined ? undefined : replaceOnlyStringValue(request.raw, MODEL_KEY, model);
-  return spliced ?? Buffer.from(JSON.stringify({ ...request.json, model }));
+  const { raw, shape } = request;
+  if (raw === null || shape === undefined || model === undefined) return raw;
+  const quoted = Buffer.from(JSON.stringify(model));
+  if (shape.repeated.has('model')) {
+    const json = request.json ?? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
+    return Buffer.from(JSON.stringify({ ...json, model }));
+  }
+  const span = shape.members.get('model');
+  if (span !== undefined) {
+    if (model === request.model) return raw;
+    return Buffer.concat([raw.subarray(0, span.start), quoted, raw.subarray(span.end)]);
+  }
+  // No model yet: it becomes the first member.
+  const open = raw.indexOf(0x7b) + 1;
+  const separator = shape.members.size === 0 ? '' : ',';
+  return Buffer.concat([raw.subarray(0, open), Buffer.from('"model":'), quoted, Buffer.from(separator), raw.subarray(open)]);
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {

@@ -5,6 +5,7 @@ import { GatewayError } from '../core/errors.js';
 import type { UpstreamTls } from '../config/runtime-config.js';
 import type { OutgoingHeaders } from './headers.js';
 import { AttemptFailed } from './attempt-failure.js';
+import { isStaleConnection } from './stale-connections.js';
 import { pipeAnswer, type UpstreamAnswer } from './relay.js';
 import type { RequestContext } from './request-context.js';
 
@@ -33,6 +34,8 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  */
 export async function exchange<T>(ctx: RequestContext, upstream: UpstreamRequest, relay: (answer: UpstreamAnswer) => Promise<T>, timeoutMs = ctx.timeoutMs): Promise<T> {
   const signal = new EventEmitter();
+  let aborted = false;
+  signal.once('abort', () => (aborted = true));
   const onClientGone = (): void => void signal.emit('abort');
   ctx.abort.once('abort', onClientGone);
   const timer = setTimeout(() => {
@@ -40,9 +43,8 @@ export async function exchange<T>(ctx: RequestContext, upstream: UpstreamRequest
     signal.emit('abort');
   }, timeoutMs);
   try {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await ctx.deps.dispatcherFor(upstream.tls).request({
+    const send = (): Promise<Dispatcher.ResponseData> =>
+      ctx.deps.dispatcherFor(upstream.tls).request({
         origin: upstream.origin,
         path: upstream.path,
         method: upstream.method,
@@ -51,6 +53,15 @@ export async function exchange<T>(ctx: RequestContext, upstream: UpstreamRequest
         signal,
         headersTimeout: upstream.firstByteTimeoutMs ?? null,
         bodyTimeout: upstream.idleTimeoutMs ?? null,
+      });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await send().catch((err: unknown) => {
+        // A reused connection the upstream was closing: it never read the request. Once, on a new
+        // connection (undici already waits out an upstream's `keep-alive: timeout=` hint).
+        if (aborted || !isStaleConnection(err) || !replayable(upstream.body)) throw err;
+        ctx.deps.logger.debug({ reqId: ctx.id, origin: upstream.origin, err: (err as { code?: unknown }).code }, 'pooled connection closed by the upstream; sending again');
+        return send();
       });
     } catch (err) {
       throw mapUpstreamError(ctx, err, upstream);
@@ -65,6 +76,11 @@ export async function exchange<T>(ctx: RequestContext, upstream: UpstreamRequest
     clearTimeout(timer);
     ctx.abort.off('abort', onClientGone);
   }
+}
+
+/** A body in memory can be sent again; a client's body streamed through cannot. */
+function replayable(body: UpstreamRequest['body']): boolean {
+  return body === null || Buffer.isBuffer(body);
 }
 
 /** A plain HTTP request, its answer passed through as it is. */

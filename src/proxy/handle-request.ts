@@ -5,6 +5,7 @@ import { asGatewayError, GatewayError } from '../core/errors.js';
 import type { Random } from '../core/random.js';
 import { hostnameMatches } from '../routing/hostnames.js';
 import { hostWithoutPort, type RequestView } from '../routing/request-view.js';
+import { normalizePath } from '../routing/normalize-path.js';
 import { proxyToAiBackend } from './ai-proxy.js';
 import { logAccess } from './access-log.js';
 import type { ProxyDeps, RequestContext } from './request-context.js';
@@ -24,9 +25,13 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
     const started = deps.clock.monotonic();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    // Rules match, and the upstream receives, the normalized path: an upstream that resolved
+    // `..` itself would otherwise serve a path no rule matched. A refused path is logged as sent.
+    const path = normalizePath(rawPath);
     const view: RequestView = {
       method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
+      path: typeof path === 'string' ? path : rawPath,
       query: q === -1 ? '' : url.slice(q + 1),
       host: hostWithoutPort(req.headers.host),
       headers: req.headers,
@@ -60,16 +65,23 @@ export function createRequestHandler(deps: ProxyDeps, bindingKey: string): (req:
     // bookkeeping (an answer's last attempt is recorded after its last byte went out).
     let durationMs = -1;
     let handled = false;
+    deps.inFlight.enter();
+    const done = (): void => {
+      logAccess(ctx, durationMs);
+      deps.inFlight.leave();
+    };
     res.once('close', () => {
       if (!res.writableFinished) ctx.abort.emit('abort');
       durationMs = deps.clock.monotonic() - started;
-      if (handled) logAccess(ctx, durationMs);
+      if (handled) done();
     });
     const settled = (): void => {
       handled = true;
-      if (durationMs >= 0) logAccess(ctx, durationMs);
+      if (durationMs >= 0) done();
     };
-    handle(ctx).then(settled, (err: unknown) => {
+    (typeof path === 'string' ? handle(ctx) : Promise.reject(path)).then(settled, (err: unknown) => {
+      // The client went away while sending its request (its body cut short): a 499 line, no more.
+      if (err !== undefined && err === req.errored) return settled();
       const error = asGatewayError(err);
       ctx.record.error = error.code;
       if (error.code === 'internal_error') deps.logger.error({ reqId: ctx.id, err: error.cause }, 'unexpected error');

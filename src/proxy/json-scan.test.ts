@@ -43,3 +43,16 @@ test('a "model" string value (Gemini roles) is not taken for the key', () => {
   const body = '{"contents":[{"role":"model"}],"model":"a"}';
   assert.equal(replaceOnlyStringValue(buf(body), jsonKey('model'), 'b')?.toString(), body.replace('"a"', '"b"'));
 });
+
+test('an SSE answer without line ends costs linear time, and a line past the limit is skipped whole', () => {
+  const tap = createUsageTap('text/event-stream');
+  const piece = buf('x'.repeat(16 * 1024));
+  const started = performance.now();
+  // 64 MiB with no line end: each read searches only what it brought.
+  for (let i = 0; i < 4096; i++) tap?.push(piece);
+  assert.ok(performance.now() - started < 3000, 'no rescanning of what is held');
+  // The tail of the overlong line looks like a usage event: it is still part of that line.
+  tap?.push(buf('data: {"usage":{"prompt_tokens":9,"completion_tokens":9}}\n'));
+  tap?.push(buf('data: {"model":"m","usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}\n\n'));
+  assert.deepEqual(tap?.finish(), { usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, model: 'm' });
+});

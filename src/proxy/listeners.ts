@@ -11,6 +11,8 @@ export interface ListenerManagerOptions {
   handlerFor: (bindingKey: string) => RequestListener;
   /** Maps a Gateway listener port to the port to bind (tests bind 0 for an ephemeral port). */
   mapPort?: (port: number) => number;
+  /** Open client connections per server; more are closed as they arrive (default 10,000). */
+  maxConnections?: number;
   /** How long a closing listener waits for requests in flight (default 10 s). */
   drainMs?: number;
 }
@@ -23,7 +25,8 @@ interface ServerEntry {
   defaultPem: string;
 }
 
-const SERVER_OPTIONS = { keepAliveTimeout: 65_000, headersTimeout: 60_000 };
+/** Idle keep-alive 65 s; request headers must arrive within 60 s and the whole request (body included) within 300 s. */
+const SERVER_OPTIONS = { keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 };
 
 /**
  * Keeps one server per (address, port) the config asks for: binds new ones, closes removed ones
@@ -77,6 +80,13 @@ export class ListenerManager {
   }
 
   private createServer(key: string, binding: PortBinding): ServerEntry {
+    const entry = this.newServer(key, binding);
+    // Past the cap, Node closes each new connection as it is accepted.
+    entry.server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    return entry;
+  }
+
+  private newServer(key: string, binding: PortBinding): ServerEntry {
     const handler = this.options.handlerFor(key);
     if (binding.protocol === 'HTTP') return { server: createHttpServer(SERVER_OPTIONS, handler), gatewayPort: binding.port, protocol: 'HTTP', defaultPem: '' };
     const server = createHttpsServer(
@@ -145,6 +155,7 @@ function updateDefaultContext(entry: ServerEntry, binding: PortBinding): void {
 }
 
 const DEFAULT_DRAIN_MS = 10_000;
+const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 function closeGracefully(server: HttpServer | HttpsServer, drainMs: number): Promise<void> {
   return new Promise((resolve) => {

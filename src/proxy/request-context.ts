@@ -1,3 +1,4 @@
+import type { InFlight } from './in-flight.js';
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
@@ -39,6 +40,8 @@ export interface ProxyDeps {
   options: ProxyOptions;
   /** AI providers' health in this process, kept across config reloads. */
   health: ProviderHealth;
+  /** Requests not yet logged; stopping waits for them. */
+  inFlight: InFlight;
 }
 
 /** The access-log record, filled in as the request moves through the pipeline. */

@@ -93,22 +93,36 @@ export function jsonUsage(body: Buffer): UsageReading {
  */
 export class SseUsageTap implements UsageTap {
   private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  /** The start of a line whose end has not come yet, in pieces: only new text is searched. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The line being read outgrew the limit: the rest of it is skipped. */
+  private skipping = false;
   protected current: UsageReading = { usage: undefined, model: undefined };
 
   push(chunk: Buffer): void {
-    const text = this.pending + this.decoder.write(chunk);
+    const text = this.decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.line(text.slice(start, nl));
+      if (!this.skipping) this.line(this.pendingLength === 0 ? text.slice(start, nl) : this.pending.join('') + text.slice(start, nl));
+      this.pending = [];
+      this.pendingLength = 0;
+      this.skipping = false;
       start = nl + 1;
     }
-    this.pending = text.slice(start);
-    if (this.pending.length > MAX_JSON_BYTES) this.pending = '';
+    if (start === text.length || this.skipping) return;
+    this.pendingLength += text.length - start;
+    if (this.pendingLength <= MAX_JSON_BYTES) this.pending.push(start === 0 ? text : text.slice(start));
+    else {
+      this.pending = [];
+      this.pendingLength = 0;
+      this.skipping = true;
+    }
   }
 
   finish(): UsageReading {
-    this.line(this.pending + this.decoder.end());
+    const rest = this.decoder.end();
+    if (!this.skipping) this.line(this.pending.join('') + rest);
     return this.current;
   }
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** The parts of a request that routing looks at; built once per request. */
 export interface RequestView {
   method: string;
-  /** The path without the query string, as the client sent it. */
+  /** The path without the query string, normalized (see normalize-path.ts): what rules match and upstreams receive. */
   path: string;
   /** The raw query string without `?`, or '' when there is none. */
   query: string;

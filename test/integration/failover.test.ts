@@ -38,7 +38,13 @@ ${route(name, `/${name}`, name)}`;
 }
 
 before(async () => {
-  for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'p', 'q', 'g', 'h', 'many', 'slow', 't']) fakes[name] = await startFakeLlm();
+  for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'p', 'q', 'g', 'h', 'many', 'slow', 't']) {
+    const fake = await startFakeLlm();
+    // Each answer closes its connection: a reset is then a provider's failure, never the race
+    // with an idle close that a reused connection is sent again for.
+    fake.keepAlive = false;
+    fakes[name] = fake;
+  }
   const many = Array.from({ length: 6 }, (_, i) => entry(`m${i}`, 'openai', 'many', `model-${i}`));
   gw = await startGateway({
     clock,

@@ -62,6 +62,12 @@ export interface FakeLlm {
   faults: (Fault | null)[];
   /** A fault for every request while set (after `faults` run out). */
   down: Fault | undefined;
+  /**
+   * Whether answers keep the connection open (true by default). Off, each answer says
+   * `connection: close`, so a `reset` always hits a new connection (one the gateway reused
+   * would be sent again first: the provider may have closed it idle).
+   */
+  keepAlive: boolean;
   close(): Promise<void>;
 }
 
@@ -212,8 +218,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 /** Starts the fake, over HTTPS when given a certificate (it then answers for every name in it). */
 export async function startFakeLlm(tls?: { cert: string; key: string }): Promise<FakeLlm> {
-  const fake: FakeLlm = { port: 0, received: [], answer: { scenario: TEXT }, faults: [], down: undefined, close: () => Promise.resolve() };
+  const fake: FakeLlm = { port: 0, received: [], answer: { scenario: TEXT }, faults: [], down: undefined, keepAlive: true, close: () => Promise.resolve() };
   const onRequest = (raw: IncomingMessage, res: ServerResponse): void => {
+    if (!fake.keepAlive) res.shouldKeepAlive = false;
     const chunks: Buffer[] = [];
     raw.on('data', (c: Buffer) => chunks.push(c));
     raw.on('end', () => {

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   adminAllowedHosts?: string[];
   random?: GatewayOptions['random'];
   clock?: GatewayOptions['clock'];
+  maxConnections?: number;
+  reloadSettleMs?: number;
   /** Reuse this config directory (a restart) instead of a fresh one. */
   dir?: string;
 }
@@ -63,6 +65,8 @@ export async function startGateway(options: HarnessOptions): Promise<RunningGate
     ...(options.adminAllowedHosts === undefined ? {} : { adminAllowedHosts: options.adminAllowedHosts }),
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.reloadSettleMs === undefined ? {} : { reloadSettleMs: options.reloadSettleMs }),
   });
   await gateway.start();
   const urlFor = (port: number): string => `http://127.0.0.1:${gateway.boundPort(port) ?? 'unbound'}`;
