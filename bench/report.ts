@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailoverLatency } from './failover-latency.js';
+import type { HostileBodies } from './hostile-bodies.js';
 import type { WrkResult } from './wrk.js';
 
 export interface Outcome extends Partial<WrkResult> {
@@ -27,6 +28,8 @@ export const TRANSLATION_CPU_TARGET = 1.25;
 export const FAILOVER_CPU_TARGET = 1.05;
 /** What failing over after a refused connect may add to a request, beyond the refused connect itself. */
 export const FAILOVER_ADDED_MS_TARGET = 5;
+/** The slowest normal request while 8 clients send bodies built to be expensive to read. */
+export const HOSTILE_MAX_MS_TARGET = 250;
 
 type Metric = 'rps' | 'p50Ms' | 'p99Ms' | 'cpuUsPerReq';
 /** Each ratio line: numerator scenario, denominator scenario, metric. */
@@ -97,7 +100,9 @@ export function medianOutcomes(rounds: Outcome[][]): Outcome[] {
   });
 }
 
-export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string, latency?: FailoverLatency): void {
+export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string, extra: { failover?: FailoverLatency | undefined; hostile?: HostileBodies | undefined } = {}): void {
+  const latency = extra.failover;
+  const hostile = extra.hostile;
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;
 
@@ -135,8 +140,17 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
     console.log(`    (one connection, medians: ${latency.failoverMs.toFixed(3)} ms failing over, ${latency.plainMs.toFixed(3)} ms one provider, ${latency.refusedConnectMs.toFixed(3)} ms the refused connect)`);
   }
 
+  if (hostile !== undefined) {
+    for (const name of ['refused', 'forwarded'] as const) {
+      const p = hostile[name];
+      const ok = p.maxMs < HOSTILE_MAX_MS_TARGET ? 'OK' : 'ABOVE TARGET';
+      console.log(`  ${`normal request, 8 hostile bodies ${name} ms`.padEnd(LABEL_WIDTH)} ${p.maxMs.toFixed(1)}   target < ${HOSTILE_MAX_MS_TARGET}: ${ok}`);
+      console.log(`    (max; p50 ${p.p50Ms.toFixed(2)}, p99 ${p.p99Ms.toFixed(2)} over ${p.count} requests; idle p50 ${hostile.idle.p50Ms.toFixed(2)}, max ${hostile.idle.maxMs.toFixed(1)}; hostile answers ${JSON.stringify(p.hostile)})`);
+    }
+  }
+
   mkdirSync(outDir, { recursive: true });
-  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog }, failoverLatency: latency ?? null };
+  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog }, failoverLatency: latency ?? null, hostileBodies: hostile ?? null };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log('\nwritten: bench/results/latest.json');
 }

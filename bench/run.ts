@@ -19,6 +19,7 @@ import type { Target, Workload } from './targets.js';
 import { BENCH, direct, gateway, nginx, POST, POST_STREAM, probe, referenceHop, ROOT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
 import { failoverLatency } from './failover-latency.js';
+import { hostileBodies } from './hostile-bodies.js';
 
 const CFG = {
   connections: 32,
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
     rounds.push(results);
   }
   const latency = interrupted ? undefined : await failoverLatency(upstreamPort);
+  const hostile = interrupted ? undefined : await hostileBodies(upstreamPort);
   const results = medianOutcomes(rounds);
   const headline = rounds.map((r) => {
     const g = r.find((o) => o.name === 'gateway')?.rps;
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   if (interrupted) return;
 
   const meta = { date: new Date().toISOString(), machine: { cores: cpus().length, node: process.version, otherCpuBefore: busyBefore ?? null }, config: CFG };
-  report(results, meta, join(BENCH, 'results'), latency);
+  report(results, meta, join(BENCH, 'results'), { failover: latency, hostile });
 }
 
 // Nothing started here may outlive the run: normal end, error, or Ctrl-C.

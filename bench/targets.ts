@@ -174,14 +174,17 @@ export interface GatewayOptions {
    * out, so every request fails over to the second).
    */
   failover?: 'healthy' | 'connect-error';
+  /** Also a `/static` route to a Static Backend on the upstream: bodies streamed through unread. */
+  staticRoute?: boolean;
 }
 
 export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', opts: GatewayOptions = {}): Promise<Target> {
-  const { routes = 1, provider = 'openai', launch = {}, failover } = opts;
+  const { routes = 1, provider = 'openai', launch = {}, failover, staticRoute = false } = opts;
   const dir = tempDir('aigw-bench-');
   const [port, admin] = [await freePort(), await freePort()];
   const first = failover === undefined ? undefined : failover === 'healthy' ? upstreamPort : await freePort();
-  const manifests = (version: string): string => gatewayManifests(port, upstreamPort, provider, first) + tenantRoutes(routes - 1, provider, version);
+  const manifests = (version: string): string =>
+    gatewayManifests(port, upstreamPort, provider, first) + tenantRoutes(routes - 1, provider, version) + (staticRoute ? staticManifests(upstreamPort) : '');
   writeFileSync(join(dir, 'manifests.yaml'), manifests('v1'));
   const args = [join(ROOT, 'dist/cli/main.js'), 'serve', '-f', dir, '--admin-address', `127.0.0.1:${admin}`, '--log-level', logLevel];
   if (failover === 'connect-error') args.push('--failover-eject-after', '1000000000');
@@ -276,6 +279,24 @@ spec:
     - path: { type: PathPrefix, value: /${provider} }
     backendRefs:
     - { name: ${provider}, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }
+`;
+}
+
+function staticManifests(upstreamPort: number): string {
+  return `---
+apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: { name: static, namespace: kgateway-system }
+spec: { type: Static, static: { hosts: [{ host: 127.0.0.1, port: ${upstreamPort} }] } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: static, namespace: kgateway-system }
+spec:
+  parentRefs: [{ name: ai-gateway, namespace: kgateway-system }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /static } }]
+    backendRefs: [{ name: static, namespace: kgateway-system, group: gateway.kgateway.dev, kind: Backend }]
 `;
 }
 

@@ -62,23 +62,27 @@ function streamingPath(plan: AiPlan): boolean {
 }
 
 /**
- * The body to send untranslated, with `model` set to the given one. Only the one value is
- * spliced into the client's bytes (no re-serialization: the hop stays as fast as a bare proxy).
- * A body that names `model` twice is rebuilt with the one model, so that no provider can read
- * the other.
+ * The body to send untranslated, with `model` set to the given one. Only that value is spliced
+ * into the client's bytes (no re-serialization: the hop stays as fast as a bare proxy, and every
+ * other byte is the client's). A body that names `model` twice has each one set, so that no
+ * provider, whichever it reads, gets the client's.
  */
 export function bodyWithModel(request: ParsedAiRequest, model: string | undefined): Buffer | null {
   const { raw, shape } = request;
   if (raw === null || shape === undefined || model === undefined) return raw;
   const quoted = Buffer.from(JSON.stringify(model));
-  if (shape.repeated.has('model')) {
-    const json = request.json ?? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
-    return Buffer.from(JSON.stringify({ ...json, model }));
-  }
   const span = shape.members.get('model');
   if (span !== undefined) {
-    if (model === request.model) return raw;
-    return Buffer.concat([raw.subarray(0, span.start), quoted, raw.subarray(span.end)]);
+    const earlier = shape.repeated.get('model');
+    if (earlier === undefined && model === request.model) return raw;
+    const pieces: Buffer[] = [];
+    let at = 0;
+    for (const s of [...(earlier ?? []), span]) {
+      pieces.push(raw.subarray(at, s.start), quoted);
+      at = s.end;
+    }
+    pieces.push(raw.subarray(at));
+    return Buffer.concat(pieces);
   }
   // No model yet: it becomes the first member.
   const open = raw.indexOf(0x7b) + 1;

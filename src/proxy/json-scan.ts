@@ -1,7 +1,9 @@
 /**
- * Byte-level lookups in JSON the gateway already knows to be well formed (or only reads), to
- * avoid parsing or re-serializing a whole body for one field. In JSON a quote inside a string
- * is always escaped, so the bytes `"key"` followed by `:` can only be an object key.
+ * Byte-level lookups of one field in a provider's JSON answer, to avoid parsing a whole body
+ * (an embeddings answer can be megabytes of numbers) for its usage. In JSON a quote inside a
+ * string is always escaped, so the bytes `"key"` whose first quote is not escaped, followed by
+ * `:`, can only be that object key. (A key written with escapes, `"mod\u0065l"`, is not
+ * found: no provider writes its own field names so.)
  */
 
 const QUOTE = 0x22;
@@ -23,6 +25,10 @@ export function jsonKey(name: string): JsonKey {
 
 /** Where the value begins if the needle found at `at` is an object key (`"key" :`), else -1. */
 function valueStartAfter(buf: Buffer, at: number, key: JsonKey): number {
+  // An odd run of backslashes escapes the quote: the needle ends a longer key (`"x\"key"`).
+  let slashes = 0;
+  while (buf[at - 1 - slashes] === BACKSLASH) slashes++;
+  if (slashes % 2 === 1) return -1;
   let i = at + key.needle.length;
   while (isSpace(buf[i])) i++;
   if (buf[i] !== COLON) return -1;
@@ -76,24 +82,6 @@ export function firstStringValue(buf: Buffer, key: JsonKey): string | undefined 
     return typeof value === 'string' ? value : undefined;
   }
   return undefined;
-}
-
-/**
- * Replaces the string value of `key` when the body has exactly one such key (so it is the
- * top-level one the caller parsed); otherwise undefined, and the caller re-serializes.
- */
-export function replaceOnlyStringValue(buf: Buffer, key: JsonKey, value: string): Buffer | undefined {
-  let found = -1;
-  for (let at = buf.indexOf(key.needle); at !== -1; at = buf.indexOf(key.needle, at + 1)) {
-    const start = valueStartAfter(buf, at, key);
-    if (start === -1) continue;
-    if (found !== -1) return undefined;
-    found = start;
-  }
-  if (found === -1 || buf[found] !== QUOTE) return undefined;
-  const end = stringEnd(buf, found);
-  if (end === -1) return undefined;
-  return Buffer.concat([buf.subarray(0, found), Buffer.from(JSON.stringify(value)), buf.subarray(end)]);
 }
 
 function parseSlice(buf: Buffer, start: number, end: number): unknown {

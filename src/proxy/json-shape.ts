@@ -34,8 +34,8 @@ export interface Span {
 export interface JsonObjectShape {
   /** Each top-level key's value (the last one when a key is repeated, as JSON.parse keeps). */
   members: Map<string, Span>;
-  /** Top-level keys that appear more than once. */
-  repeated: Set<string>;
+  /** Top-level keys that appear more than once, with the values before the last. */
+  repeated: Map<string, Span[]>;
 }
 
 /** The bytes JSON is made of. */
@@ -107,7 +107,7 @@ class Scanner {
       throw new Invalid('request body must be a JSON object');
     }
     const members = new Map<string, Span>();
-    const repeated = new Set<string>();
+    const repeated = new Map<string, Span[]>();
     this.count();
     this.i++;
     this.skipSpace();
@@ -125,7 +125,8 @@ class Scanner {
       this.colon();
       const start = this.i;
       this.value(1);
-      if (members.has(key)) repeated.add(key);
+      const before = members.get(key);
+      if (before !== undefined) repeated.set(key, [...(repeated.get(key) ?? []), before]);
       members.set(key, { start, end: this.i });
       this.skipSpace();
       const c = buf[this.i++];

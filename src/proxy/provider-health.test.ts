@@ -64,3 +64,17 @@ test('round robin turns, per level', () => {
   const { h } = health();
   assert.deepEqual([h.nextTurn('a'), h.nextTurn('a'), h.nextTurn('b'), h.nextTurn('a')], [0, 1, 0, 2]);
 });
+
+test('failures of requests sent before a provider was taken out do not keep it out longer', () => {
+  const { h, advance } = health();
+  for (let i = 0; i < 3; i++) h.failed('p');
+  assert.equal(h.waitMs('p'), 5_000);
+  // Twenty stragglers fail while it is out.
+  for (let i = 0; i < 20; i++) h.failed('p');
+  assert.equal(h.waitMs('p'), 5_000);
+  advance(5_000);
+  assert.equal(h.available('p'), true);
+  // Failing again on its return doubles the time out.
+  h.failed('p');
+  assert.equal(h.waitMs('p'), 10_000);
+});

@@ -64,11 +64,18 @@ export class ProviderHealth {
   /** A failure; `retryAfterMs` is the provider's own request to wait (a 429 or 503 `retry-after`). */
   failed(key: string, retryAfterMs?: number): void {
     const state = this.states.get(key) ?? { failures: 0, ejections: 0, until: 0 };
-    state.failures++;
     const now = this.clock.monotonic();
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      state.failures++;
       state.until = Math.max(state.until, now + Math.min(retryAfterMs, this.options.retryAfterCapMs));
-    } else if (state.failures >= this.options.ejectAfter) {
+      this.states.set(key, state);
+      return;
+    }
+    // Requests sent before it was taken out, failing now, say nothing new: it stays out as long
+    // as it was put out for (it doubles only when it fails again on its return).
+    if (state.until > now) return;
+    state.failures++;
+    if (state.failures >= this.options.ejectAfter) {
       state.until = now + Math.min(this.options.baseEjectMs * 2 ** state.ejections, this.options.maxEjectMs);
       state.ejections++;
     }

@@ -1,8 +1,20 @@
 /** Gateway API hostnames: exact names, or `*.suffix` matching one or more leading labels. */
 
 export function hostnameMatches(pattern: string, host: string): boolean {
-  if (!pattern.startsWith('*.')) return pattern === host;
-  const suffix = pattern.slice(1); // ".example.com"
+  const suffix = wildcardSuffix(pattern);
+  return suffix === undefined ? pattern === host : suffixCovers(suffix, host);
+}
+
+/** The suffix a wildcard stands for (".example.com" for "*.example.com"); `undefined` for an exact name. */
+export function wildcardSuffix(pattern: string): string | undefined {
+  return pattern.startsWith('*.') ? pattern.slice(1) : undefined;
+}
+
+/**
+ * Whether a wildcard's suffix (".example.com") covers `host`: the host ends with it and has a
+ * label before it, as the Gateway API requires, so neither "example.com" nor ".example.com".
+ */
+export function suffixCovers(suffix: string, host: string): boolean {
   return host.length > suffix.length && host.endsWith(suffix);
 }
 

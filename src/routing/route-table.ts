@@ -1,6 +1,7 @@
 import type { PathMatch, RouteMatch } from './route-types.js';
 import { compileRouteMatch, normalizePrefix, type RequestPredicate } from './matchers.js';
 import type { RequestView } from './request-view.js';
+import { suffixCovers, wildcardSuffix } from './hostnames.js';
 
 /** One HTTPRouteMatch of one rule, as attached to one listener. */
 export interface RouteEntry<R> {
@@ -47,7 +48,8 @@ export class RouteTable<R> {
       if (entry.hostnames.length === 0) any.push(candidate);
       for (const h of entry.hostnames) {
         // Keyed by the suffix after `*` (".example.com") for wildcards.
-        const [map, key] = h.startsWith('*.') ? [byWildcard, h.slice(1)] : [byExact, h];
+        const suffix = wildcardSuffix(h);
+        const [map, key] = suffix === undefined ? [byExact, h] : [byWildcard, suffix];
         const list = map.get(key) ?? [];
         list.push(candidate);
         map.set(key, list);
@@ -63,9 +65,12 @@ export class RouteTable<R> {
     const exact = this.exact.get(host)?.match(req);
     if (exact !== undefined) return exact;
     if (this.wildcards.size > 0) {
-      // "*.example.com" covers one or more labels: try ".b.example.com", ".example.com", ".com".
+      // "*.example.com" covers one or more labels: try ".b.example.com", ".example.com", ".com",
+      // by the rule listeners are chosen by, so Host ".example.com" is not under "*.example.com".
       for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-        const found = this.wildcards.get(host.slice(dot))?.match(req);
+        const suffix = host.slice(dot);
+        if (!suffixCovers(suffix, host)) continue;
+        const found = this.wildcards.get(suffix)?.match(req);
         if (found !== undefined) return found;
       }
     }

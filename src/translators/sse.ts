@@ -10,6 +10,9 @@ export interface SseEvent {
 /** Largest event held while waiting for its end: a provider that sends more has broken the stream. */
 const MAX_EVENT_CHARS = 8 * 1024 * 1024;
 
+/** Data lines gathered before they are joined into one string (see `SseParser.groups`). */
+const DATA_GROUP_LINES = 1024;
+
 /** Thrown when one event grows past the limit: the stream cannot be followed any further. */
 export class SseEventTooLarge extends Error {
   constructor() {
@@ -30,7 +33,14 @@ export class SseParser {
   /** A `\r` ended the last line: a `\n` first in the next chunk belongs to it. */
   private afterCr = false;
   private event: string | undefined;
-  private data: string[] = [];
+  /**
+   * The event's data lines: groups of them already joined, then the lines of the group being
+   * gathered. Joining every `DATA_GROUP_LINES` lines keeps a run of short or empty lines at about
+   * the memory of its text, not an array slot and a string per line.
+   */
+  private groups: string[] = [];
+  private lines: string[] = [];
+  /** Characters the event's data will hold, the newlines joining its lines included. */
   private size = 0;
 
   /** The events completed by this chunk. */
@@ -43,12 +53,15 @@ export class SseParser {
     const out = this.scan(this.decoder.end());
     if (this.line !== '') this.field(this.line);
     this.line = '';
-    if (this.data.length > 0) out.push(this.take());
+    if (this.hasData()) out.push(this.take());
     return out;
   }
 
   private scan(text: string): SseEvent[] {
     const out: SseEvent[] = [];
+    // Nothing decoded (an empty chunk, or part of a UTF-8 character): a `\r` just read must
+    // still meet the `\n` that may come next.
+    if (text === '') return out;
     let start = 0;
     if (this.afterCr && text.charCodeAt(0) === 10) start = 1;
     this.afterCr = false;
@@ -63,7 +76,7 @@ export class SseParser {
       }
       start = i + 1;
       if (line === '') {
-        if (this.data.length > 0 || this.event !== undefined) out.push(this.take());
+        if (this.hasData() || this.event !== undefined) out.push(this.take());
       } else this.field(line);
     }
     this.line += text.slice(start);
@@ -78,16 +91,27 @@ export class SseParser {
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     if (name === 'data') {
-      this.data.push(value);
-      this.size += value.length;
+      // Every line after the first also adds the newline joining it, so that the limit bounds
+      // what is held even when the lines are empty.
+      this.size += (this.hasData() ? 1 : 0) + value.length;
       if (this.size > MAX_EVENT_CHARS) throw new SseEventTooLarge();
+      this.lines.push(value);
+      if (this.lines.length === DATA_GROUP_LINES) {
+        this.groups.push(this.lines.join('\n'));
+        this.lines = [];
+      }
     } else if (name === 'event') this.event = value;
   }
 
+  private hasData(): boolean {
+    return this.lines.length > 0 || this.groups.length > 0;
+  }
+
   private take(): SseEvent {
-    const e = { event: this.event, data: this.data.join('\n') };
+    const e = { event: this.event, data: this.groups.concat(this.lines).join('\n') };
     this.event = undefined;
-    this.data = [];
+    this.groups = [];
+    this.lines = [];
     this.size = 0;
     return e;
   }

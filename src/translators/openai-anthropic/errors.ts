@@ -23,13 +23,15 @@ export function providerError(status: number, body: Buffer): { status: number; b
     parsed = undefined;
   }
   const error = anthropicError(parsed);
-  if (error !== undefined) return openAiError(status, error.message, error.type);
-  const text = errorText(body);
-  return openAiError(status, text === '' ? `Anthropic answered with status ${status}` : text);
+  // An empty message tells the client nothing: its type says more.
+  if (error !== undefined) return openAiError(status, error.message || `the provider answered ${error.type}`, error.type);
+  return openAiError(status, errorText(body) || `the provider answered with status ${status}`);
 }
 
 /** An `event: error` of Anthropic's stream as the `data:` error payload an OpenAI stream carries. */
 export function streamError(event: unknown): { status: number; body: ErrorBody } {
-  const error = anthropicError(event) ?? { type: 'api_error', message: 'Anthropic sent an error without details' };
-  return openAiError(lookup(ANTHROPIC_ERROR_STATUS, error.type) ?? 500, error.message, error.type);
+  const error = anthropicError(event);
+  const type = error?.type ?? 'api_error';
+  const message = error?.message || `the provider's stream failed with ${error === undefined ? 'an error' : type}`;
+  return openAiError(lookup(ANTHROPIC_ERROR_STATUS, type) ?? 500, message, type);
 }

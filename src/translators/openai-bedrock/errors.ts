@@ -57,10 +57,15 @@ export function errorName(header: string | string[] | undefined, body: Record<st
  */
 export function errorMessage(name: string | undefined, body: Record<string, unknown>): string | undefined {
   if (isCredentialError(name)) return `the provider rejected the gateway's AWS credentials (${name ?? ''})`;
-  const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
-  const original = typeof body.originalMessage === 'string' ? body.originalMessage : undefined;
+  const message = text(body.message) ?? text(body.Message);
+  const original = text(body.originalMessage);
   if (message !== undefined && original !== undefined && original !== message) return `${message}: ${original}`;
   return message ?? original;
+}
+
+/** A string that says something: an empty message is no message. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** A Bedrock error answer (`{"message": …}` and its name in `x-amzn-errortype`) in OpenAI's shape. */
@@ -73,6 +78,9 @@ export function bedrockError(status: number, body: Buffer, headers: IncomingHttp
     // Not JSON (a proxy's page, say): its text is the message.
   }
   const name = errorName(headers['x-amzn-errortype'], parsed);
-  const message = errorMessage(name, parsed) ?? (errorText(body) || `Bedrock answered with status ${status}`);
-  return openAiError(clientStatus(name, status), message, name ?? null);
+  // Without a message, any other body's text may help, so it is passed on; but the text of a
+  // body in Bedrock's shape would only repeat its empty message, where the error's name says more.
+  const bedrockShaped = typeof parsed.message === 'string' || typeof parsed.Message === 'string';
+  const fallback = (bedrockShaped ? '' : errorText(body)) || `the provider answered ${name ?? `with status ${status}`}`;
+  return openAiError(clientStatus(name, status), errorMessage(name, parsed) ?? fallback, name ?? null);
 }

@@ -94,7 +94,7 @@ export class BedrockChatStream implements StreamTranslator {
     }
     if (kind === 'error') {
       const code = message.headers[':error-code'] ?? 'error';
-      return this.fail(500, message.headers[':error-message'] ?? `Bedrock sent ${code}`, code);
+      return this.fail(500, message.headers[':error-message'] || `Bedrock sent ${code}`, code);
     }
     if (kind !== 'event') return '';
     const payload = parse(message.body);
