@@ -202,7 +202,8 @@ export async function gateway(upstreamPort: number, logLevel: 'warn' | 'info', o
     expect: { headers: BACKENDS[provider].expect, model: BACKENDS[provider].model },
     translates: provider !== 'openai',
     stop: stopIt,
-    reload: () => timeReload(admin, join(dir, 'manifests.yaml'), manifests('v2')),
+    // Only tenant routes carry the version label: with none, the rewrite would change nothing.
+    ...(routes > 1 ? { reload: () => timeReload(admin, join(dir, 'manifests.yaml'), manifests('v2')) } : {}),
   };
 }
 

@@ -133,3 +133,36 @@ spec:
   );
   assert.deepEqual(c.bindings.get('0.0.0.0:8080')?.listeners.map((l) => l.name), ['a', 'c']);
 });
+
+test('a route to a Backend that failed validation names the Backend\'s own error, not "not found"', () => {
+  const c = compile(
+    GATEWAY +
+      `---
+apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: {name: openai, namespace: infra}
+spec: {type: AI, ai: {llm: {openai: {authToken: {kind: Inlin}}}}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: infra}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  rules:
+  - backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+`,
+  );
+  const status = JSON.stringify(statusOf(c, 'HTTPRoute', 'r'));
+  assert.match(status, /Backend \\"openai\\" is invalid: spec\.ai\.llm\.openai\.authToken\.kind: must be one of Inline, SecretRef, Passthrough/);
+  assert.doesNotMatch(status, /not found/);
+});
+
+test('a field that must be an object and is not gets that one error, not the fields it lacks as well', () => {
+  const c = compile(`apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: {name: b, namespace: infra}
+spec: {type: AI, ai: {llm: {hostOverride: "10.0.0.1:8000", provider: {openai: {authToken: {kind: Inline, inline: k}}}}}}
+`);
+  const issues = c.issues.filter((i) => i.severity === 'error').map((i) => `${i.field}: ${i.message}`);
+  assert.deepEqual(issues, ['spec.ai.llm.hostOverride: must be an object']);
+});

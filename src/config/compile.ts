@@ -59,12 +59,16 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   const loaded: Loaded[] = [];
   const views: ResourceView[] = [];
   const invalidPolicies: TrafficPolicyResource[] = [];
+  /** Backends that failed validation, by namespace/name, with their first error: routes to them say so. */
+  const invalidBackends = new Map<string, string>();
   for (const source of objects) {
     const result = parseObject(source);
     issues.push(...result.issues);
     if (result.resource !== undefined) loaded.push({ resource: result.resource, source });
     else if (result.issues.some((i) => i.severity === 'error')) {
       views.push(view(source, invalidStatus(result.issues, source.object)));
+      const first = result.issues.find((i) => i.severity === 'error' && i.kind === 'Backend');
+      if (first !== undefined) invalidBackends.set(`${first.namespace}/${first.name}`, first.field === '' ? first.message : `${first.field}: ${first.message}`);
       const guard = invalidPolicyGuard(source.object);
       if (guard !== undefined) invalidPolicies.push(guard);
     }
@@ -123,6 +127,7 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   const resolver = new BackendResolver({
     tls: (ns, name) => backendTls.lookup('', 'Service', ns, name),
     backends,
+    invalidBackends,
     services: of('Service').map((l) => l.resource),
     endpointSlices: of('EndpointSlice').map((l) => l.resource),
     grants: of('ReferenceGrant').map((l) => l.resource),

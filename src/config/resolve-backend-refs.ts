@@ -19,6 +19,8 @@ export interface ResolverInput {
   /** The BackendTLSPolicy TLS a Service is reached with, if one targets it. */
   tls: (namespace: string, name: string) => BackendTls | undefined;
   backends: ReadonlyMap<string, CompiledAiBackend | CompiledHttpPool | undefined>;
+  /** Backends that exist but failed validation, with their first error. */
+  invalidBackends: ReadonlyMap<string, string>;
   services: readonly ServiceResource[];
   endpointSlices: readonly EndpointSliceResource[];
   grants: readonly ReferenceGrantResource[];
@@ -62,7 +64,11 @@ export class BackendResolver {
     }
     if (isBackend) {
       const backend = this.input.backends.get(name);
-      if (backend === undefined) return unresolved({ reason: 'BackendNotFound', message: `Backend "${ref.name}" not found` });
+      if (backend === undefined) {
+        const invalid = this.input.invalidBackends.get(name);
+        const message = invalid === undefined ? `Backend "${ref.name}" not found` : `Backend "${ref.name}" is invalid: ${invalid}`;
+        return unresolved({ reason: 'BackendNotFound', message });
+      }
       return backend;
     }
     const service = this.services.get(name);

@@ -3,29 +3,22 @@ import { GatewayError } from '../core/errors.js';
 import type { StreamFailure } from '../translators/translator.js';
 
 /** Why an attempt failed, in a word, for the access log and metrics. */
-export type FailureReason =
-  /** The provider answered with an error status. */
-  | 'status'
-  /** No connection: refused, DNS, TLS, connect timeout. */
-  | 'connect'
-  /** No response headers within the first-byte timeout. */
-  | 'first_byte_timeout'
-  /** The answer stopped coming for the stream idle timeout. */
-  | 'idle_timeout'
-  /** The request's whole time limit ran out. */
-  | 'timeout'
-  /** The connection broke before the answer was complete. */
-  | 'reset'
-  /** The stream ended before its answer began. */
-  | 'closed_early'
-  /** An answer or stream event the gateway cannot read. */
-  | 'malformed'
-  /** The provider's stream carried an error. */
-  | 'stream_error'
-  /** This provider cannot serve the request (its translation refuses it); nothing was sent. */
-  | 'unsupported'
-  /** The gateway could not make the attempt at all (no credential, an internal error). */
-  | 'gateway';
+/**
+ * Why an attempt failed (the metrics' `outcome` label and the access line's `reason`):
+ * - `status`: the provider answered with an error status;
+ * - `connect`: no connection: refused, DNS, TLS, connect timeout;
+ * - `first_byte_timeout`: no response headers within the first-byte timeout;
+ * - `idle_timeout`: the answer stopped coming for the stream idle timeout;
+ * - `timeout`: the request's whole time limit ran out;
+ * - `reset`: the connection broke before the answer was complete;
+ * - `closed_early`: the stream ended before its answer began;
+ * - `malformed`: an answer or stream event the gateway cannot read;
+ * - `stream_error`: the provider's stream carried an error;
+ * - `unsupported`: this provider cannot serve the request (its translation refuses it); nothing was sent;
+ * - `gateway`: the gateway could not make the attempt at all (no credential, an internal error).
+ */
+export const FAILURE_REASONS = ['status', 'connect', 'first_byte_timeout', 'idle_timeout', 'timeout', 'reset', 'closed_early', 'malformed', 'stream_error', 'unsupported', 'gateway'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** What the client gets from a failed attempt when no other provider answers instead. */
 export type FailedAnswer =

@@ -15,14 +15,23 @@ export class FieldReader {
   private readonly value: Record<string, unknown>;
   readonly path: string;
 
-  constructor(value: unknown, path: string, errors: FieldError[] = []) {
+  /**
+   * Set when this object (or one it sits in) is not an object: its one error says so, and the
+   * fields it lacks as a result ("is required") are not reported on top of it.
+   */
+  private readonly silent: boolean;
+
+  constructor(value: unknown, path: string, errors: FieldError[] = [], silent = false) {
     this.errors = errors;
     this.path = path;
     this.value = isPlainObject(value) ? value : {};
-    if (!isPlainObject(value) && value !== undefined) this.fail('must be an object');
+    const notObject = !isPlainObject(value) && value !== undefined;
+    if (notObject && !silent) errors.push({ field: path, message: 'must be an object' });
+    this.silent = silent || notObject;
   }
 
   fail(message: string, field?: string): void {
+    if (this.silent) return;
     this.errors.push({ field: field === undefined ? this.path : this.child(field), message });
   }
 
@@ -112,7 +121,7 @@ export class FieldReader {
 
   /** A nested object; an absent field gives a reader over `{}` so callers need no branches. */
   object(field: string): FieldReader {
-    return new FieldReader(this.value[field], this.child(field), this.errors);
+    return new FieldReader(this.value[field], this.child(field), this.errors, this.silent);
   }
 
   /** Each element of an optional array, with its indexed path. */
