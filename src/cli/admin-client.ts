@@ -57,11 +57,11 @@ export function reportResults(reply: AdminReply | undefined, io: CliIo): number 
   return 0;
 }
 
-/** `backend`, `backends`, `Backend`, `httproutes`... to the Kind. */
+/** `backend`, `backends`, `Backend`, `gtw`...: the kind, its plural or a short name, in any case, as kubectl takes them. */
 export function resolveKind(arg: string): string {
   const wanted = arg.toLowerCase();
-  const info = KINDS.find((k) => k.kind.toLowerCase() === wanted || k.plural === wanted);
-  if (info === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${KINDS.map((k) => k.kind).join(', ')})`);
+  const info = KINDS.find((k) => k.kind.toLowerCase() === wanted || k.plural === wanted || (k.shortNames ?? []).includes(wanted));
+  if (info === undefined) throw new UsageError(`unknown kind "${arg}" (one of ${KINDS.map((k) => k.plural).join(', ')})`);
   return info.kind;
 }
 
@@ -88,7 +88,7 @@ interface ItemCondition {
 export function formatResources(items: readonly ResourceItem[], output: string): string {
   if (output === 'json') return `${JSON.stringify({ items: items.map(withStatus) }, null, 2)}\n`;
   if (output === 'yaml') return items.map((i) => dump(withStatus(i))).join('---\n');
-  if (output !== 'table' && output !== 'wide') throw new UsageError(`-o must be yaml, json or wide, got "${output}"`);
+  if (output !== 'table' && output !== 'wide') throw new UsageError(`-o must be table, wide, yaml or json, got "${output}"`);
   const rows = items.map((i) => {
     const conditions = i.status.conditions ?? (i.status.parents ?? i.status.ancestors)?.flatMap((p) => p.conditions) ?? [];
     const accepted = conditions.filter((c) => c.type === 'Accepted');

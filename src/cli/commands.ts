@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compileConfig } from '../config/compile.js';
 import { systemClock } from '../core/clock.js';
+import { formatNotAccepted, notAcceptedConditions } from '../config/not-accepted.js';
 import { formatIssue } from '../config/resources/parse.js';
 import { loadManifestPaths } from '../config/sources/file-source.js';
 import { DEFAULT_CONTROLLER_NAME } from '../config/compile-routes.js';
@@ -12,95 +13,87 @@ import { startMockProvider } from '../mock-provider/server.js';
 import { createLoggers } from '../observability/logger.js';
 import { parseConnectTo } from '../proxy/upstream.js';
 import { parseBytes, parseCount, parseDurationMs, parseHostPort, UsageError } from './args.js';
+import { HELP_FLAG, type FlagTable } from './help.js';
 import { adminTokenOf, type CliIo } from './io.js';
 import { callAdmin, formatResources, isLoopback, reportResults, resolveKind, type ResourceItem } from './admin-client.js';
 
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:19000';
 
+/** How `apply`, `get` and `delete` reach the running gateway. */
 const ADMIN_CLIENT_OPTIONS = {
-  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS },
-  'admin-token': { type: 'string' },
-} as const;
-
-export const USAGE = `Usage:
-  ai-gateway serve -f PATH [-f PATH ...] [options]   serve the Gateways in the manifests
-      --admin-address HOST:PORT   admin API (default ${DEFAULT_ADMIN_ADDRESS})
-      --gateway-class NAME        serve Gateways of this class (default kgateway)
-      --max-body-size SIZE        larger request bodies get 413 (default 10MiB)
-      --upstream-timeout DURATION whole upstream answer must finish in this, every provider
-                                  tried included (default 600s)
-      --first-byte-timeout DURATION  a streamed request's provider that sends no response
-                                  headers in this is given up for the next (default 30s)
-      --stream-idle-timeout DURATION an answer that sends nothing for this long is given up
-                                  (default 60s)
-      --failover-max-attempts N   the most providers one request is sent to (default 5)
-      --failover-eject-after N    failures in a row that take a provider out (default 3)
-      --failover-eject-time D     how long it first stays out, doubling each time it fails
-                                  again on its return (default 5s)
-      --failover-eject-max D      the longest it stays out (default 30s)
-      --failover-retry-after-max D  the longest a provider's retry-after keeps it out
-                                  (default 5m)
-      --max-connections N         open client connections per listener; more are closed at
-                                  once (default 10000)
-      --drain-timeout DURATION    on stop, how long requests in flight may finish before
-                                  their connections are closed (default 10s)
-      --reload-settle DURATION    how long an edit that empties a file or removes every
-                                  Gateway or route it had must stay before it is applied
-                                  (default 2s)
-      --connect-to H:P:H2:P2      connect to H2:P2 for requests to H:P, keeping SNI and Host
-      --mock-provider HOST:PORT   also run the bundled OpenAI-compatible mock provider
-      --log-level LEVEL           debug, info, warn or error (default info)
-      --state-dir DIR             where applied resources are kept (default ./.ai-gateway)
-      --kubernetes [--kubeconfig PATH]  read resources from the Kubernetes API server instead
-                                  of -f files (in a pod: its service account), and write
-                                  their status back from the replica holding the lease
-      --controller-name NAME      the GatewayClass controllerName served (default
-                                  ${DEFAULT_CONTROLLER_NAME})
-      --lease NAMESPACE/NAME      the leader-election Lease (default: the pod's namespace,
-                                  from POD_NAMESPACE or the service account, /ai-gateway)
-      --publish-service NAMESPACE/NAME  the Service in front of the pods; its addresses are
-                                  written to each Gateway's status.addresses
-      --admin-token TOKEN         require it on the admin API (or AI_GATEWAY_ADMIN_TOKEN);
-                                  needed when the admin address is not loopback
-      --admin-allowed-hosts NAMES NAME or NAME:PORT, comma-separated or repeated: names clients
-                                  may reach the admin API by besides its address and localhost
-                                  (a proxy, a Service), and origins http(s)://NAME[:PORT] whose
-                                  pages may call it (the proxy's own)
-  ai-gateway apply -f FILE|- [--admin-address HOST:PORT]   apply manifests to a running gateway
-  ai-gateway get KIND [NAME] [-n NS] [-o yaml|json|wide]    show loaded resources and their status
-  ai-gateway delete -f FILE|- | KIND NAME [-n NS]           delete applied resources
-  ai-gateway validate -f PATH [-f PATH ...]                 check manifests; exit 1 on errors
-  ai-gateway mock-provider [--port N] [--host HOST]         run the mock provider alone`;
+  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS, value: 'HOST:PORT', help: "the running gateway's admin API" },
+  'admin-token': { type: 'string', value: 'TOKEN', help: "the admin API's token (or AI_GATEWAY_ADMIN_TOKEN)" },
+} as const satisfies FlagTable;
 
 /** `serve`'s flags; deploy/ runs the CLI with them, and its test parses those args with these. */
 export const SERVE_OPTIONS = {
-  filename: { type: 'string', short: 'f', multiple: true },
-  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS },
-  'gateway-class': { type: 'string', default: 'kgateway' },
-  'max-body-size': { type: 'string', default: '10MiB' },
-  'upstream-timeout': { type: 'string', default: '600s' },
-  'first-byte-timeout': { type: 'string', default: '30s' },
-  'stream-idle-timeout': { type: 'string', default: '60s' },
-  'failover-max-attempts': { type: 'string', default: '5' },
-  'failover-eject-after': { type: 'string', default: '3' },
-  'failover-eject-time': { type: 'string', default: '5s' },
-  'failover-eject-max': { type: 'string', default: '30s' },
-  'failover-retry-after-max': { type: 'string', default: '5m' },
-  'max-connections': { type: 'string', default: '10000' },
-  'drain-timeout': { type: 'string', default: '10s' },
-  'reload-settle': { type: 'string', default: '2s' },
-  'connect-to': { type: 'string', multiple: true },
-  'mock-provider': { type: 'string' },
-  'log-level': { type: 'string', default: 'info' },
-  'state-dir': { type: 'string', default: '.ai-gateway' },
-  kubernetes: { type: 'boolean', default: false },
-  kubeconfig: { type: 'string' },
-  'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
-  lease: { type: 'string' },
-  'publish-service': { type: 'string' },
-  'admin-token': { type: 'string' },
-  'admin-allowed-hosts': { type: 'string', multiple: true },
-} as const;
+  filename: { type: 'string', short: 'f', multiple: true, value: 'PATH', help: 'a manifest file or a directory of them, watched for edits; repeat for more' },
+  'admin-address': { type: 'string', default: DEFAULT_ADMIN_ADDRESS, value: 'HOST:PORT', help: 'where the admin API listens (apply, get, delete, /config, /metrics, probes)' },
+  'gateway-class': { type: 'string', default: 'kgateway', value: 'NAME', help: 'serve the Gateways of this GatewayClass' },
+  'max-body-size': { type: 'string', default: '10MiB', value: 'SIZE', help: 'larger request bodies get 413' },
+  'upstream-timeout': { type: 'string', default: '600s', value: 'DURATION', help: 'the whole upstream answer must finish in this, every provider tried included' },
+  'first-byte-timeout': { type: 'string', default: '30s', value: 'DURATION', help: "a streamed request's provider that sends no response headers in this is given up for the next" },
+  'stream-idle-timeout': { type: 'string', default: '60s', value: 'DURATION', help: 'an answer that sends nothing for this long is given up' },
+  'failover-max-attempts': { type: 'string', default: '5', value: 'N', help: 'the most providers one request is sent to' },
+  'failover-eject-after': { type: 'string', default: '3', value: 'N', help: 'failures in a row that take a provider out' },
+  'failover-eject-time': { type: 'string', default: '5s', value: 'DURATION', help: 'how long a provider first stays out, doubling each time it fails again on its return' },
+  'failover-eject-max': { type: 'string', default: '30s', value: 'DURATION', help: 'the longest a provider stays out' },
+  'failover-retry-after-max': { type: 'string', default: '5m', value: 'DURATION', help: "the longest a provider's retry-after keeps it out" },
+  'max-connections': { type: 'string', default: '10000', value: 'N', help: 'open client connections per listener; more are closed at once' },
+  'drain-timeout': { type: 'string', default: '10s', value: 'DURATION', help: 'on stop, how long requests in flight may finish before their connections are closed' },
+  'reload-settle': { type: 'string', default: '2s', value: 'DURATION', help: 'how long an edit that empties a file or removes all its Gateways or routes must stay before it applies' },
+  'connect-to': { type: 'string', multiple: true, value: 'H:P:H2:P2', help: 'connect to H2:P2 for requests to H:P, keeping SNI and Host; repeat for more' },
+  'mock-provider': { type: 'string', value: 'HOST:PORT', help: 'also run the bundled OpenAI-compatible mock provider there' },
+  'log-level': { type: 'string', default: 'info', value: 'LEVEL', help: 'debug, info, warn or error' },
+  'state-dir': { type: 'string', default: '.ai-gateway', value: 'DIR', help: 'where applied resources are kept across restarts' },
+  kubernetes: { type: 'boolean', help: 'read resources from the Kubernetes API server instead of -f files, and write their status back from the replica holding the lease' },
+  kubeconfig: { type: 'string', value: 'PATH', help: "with --kubernetes: the cluster to use (default KUBECONFIG, ~/.kube/config, or the pod's service account)" },
+  'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME, value: 'NAME', help: 'the GatewayClass controllerName served' },
+  lease: { type: 'string', value: 'NAMESPACE/NAME', help: "with --kubernetes: the Lease that elects the replica writing status (default ai-gateway in the pod's namespace)" },
+  'publish-service': { type: 'string', value: 'NAMESPACE/NAME', help: "with --kubernetes: the Service in front of the pods, whose addresses go to each Gateway's status" },
+  'admin-token': { type: 'string', value: 'TOKEN', help: 'require this token on the admin API (or AI_GATEWAY_ADMIN_TOKEN); needed when it is not on loopback' },
+  'admin-allowed-hosts': {
+    type: 'string',
+    multiple: true,
+    value: 'NAMES',
+    help: 'NAME or NAME:PORT, comma-separated or repeated: names the admin API may be reached by besides its address and localhost (a proxy, a Service), and whose pages (http(s)://NAME[:PORT]) may call it',
+  },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
+
+export const APPLY_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true, value: 'FILE', help: 'a manifest file, or - for standard input; repeat for more' },
+  ...ADMIN_CLIENT_OPTIONS,
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
+
+export const GET_OPTIONS = {
+  namespace: { type: 'string', short: 'n', value: 'NAMESPACE', help: 'only this namespace (without it: every namespace, or "default" with a NAME)' },
+  output: { type: 'string', short: 'o', default: 'table', value: 'FORMAT', help: 'table, wide (adds where each came from), yaml or json (with status)' },
+  ...ADMIN_CLIENT_OPTIONS,
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
+
+export const DELETE_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true, value: 'FILE', help: 'delete the resources these manifests name (- for standard input); repeat for more' },
+  namespace: { type: 'string', short: 'n', default: 'default', value: 'NAMESPACE', help: 'the namespace of KIND NAME' },
+  ...ADMIN_CLIENT_OPTIONS,
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
+
+export const VALIDATE_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true, value: 'PATH', help: 'a manifest file or a directory of them; repeat for more' },
+  'gateway-class': { type: 'string', default: 'kgateway', value: 'NAME', help: 'check as serve --gateway-class NAME would serve them' },
+  'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME, value: 'NAME', help: 'check as serve --controller-name NAME would serve them' },
+  strict: { type: 'boolean', help: 'also exit 1 when a status condition is not fully accepted' },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
+
+export const MOCK_PROVIDER_OPTIONS = {
+  port: { type: 'string', default: '11434', value: 'N', help: 'the port to listen on' },
+  host: { type: 'string', default: '127.0.0.1', value: 'HOST', help: 'the address to listen on' },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export async function serve(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: SERVE_OPTIONS });
@@ -166,10 +159,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function apply(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { filename: { type: 'string', short: 'f', multiple: true }, ...ADMIN_CLIENT_OPTIONS },
-  });
+  const { values } = parseArgs({ args: argv, options: APPLY_OPTIONS });
   const files = values.filename ?? [];
   if (files.length === 0) throw new UsageError('apply needs -f FILE (or -f - for standard input)');
   const texts = await Promise.all(files.map((f) => (f === '-' ? io.readStdin() : readFile(f, 'utf8'))));
@@ -177,11 +167,7 @@ export async function apply(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function deleteCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { filename: { type: 'string', short: 'f', multiple: true }, namespace: { type: 'string', short: 'n', default: 'default' }, ...ADMIN_CLIENT_OPTIONS },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: DELETE_OPTIONS });
   const files = values.filename ?? [];
   if (files.length > 0) {
     const texts = await Promise.all(files.map((f) => (f === '-' ? io.readStdin() : readFile(f, 'utf8'))));
@@ -193,13 +179,9 @@ export async function deleteCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 export async function get(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { namespace: { type: 'string', short: 'n' }, output: { type: 'string', short: 'o' }, ...ADMIN_CLIENT_OPTIONS },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: GET_OPTIONS });
   const [kindArg, name] = positionals;
-  if (kindArg === undefined) throw new UsageError('get needs KIND [NAME] [-n NAMESPACE] [-o yaml|json|wide]');
+  if (kindArg === undefined) throw new UsageError('get needs a KIND');
   const kind = resolveKind(kindArg);
   const ns = values.namespace ?? (name === undefined ? undefined : 'default');
   const path = `/resources/${kind}${ns === undefined ? '' : `/${encodeURIComponent(ns)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`}`;
@@ -211,19 +193,16 @@ export async function get(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`error: ${kind} ${ns ?? 'default'}/${name} not found\n`);
     return 1;
   }
-  io.stdout(formatResources(items, values.output ?? 'table'));
+  io.stdout(formatResources(items, values.output));
   return 0;
 }
 
+/**
+ * Compiles the manifests as `serve` would and reports what it would refuse: validation errors
+ * (exit 1), then every status condition that is not fully accepted (warnings; errors with --strict).
+ */
 export async function validate(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      filename: { type: 'string', short: 'f', multiple: true },
-      'gateway-class': { type: 'string', default: 'kgateway' },
-      'controller-name': { type: 'string', default: DEFAULT_CONTROLLER_NAME },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: VALIDATE_OPTIONS });
   const paths = values.filename ?? [];
   if (paths.length === 0) throw new UsageError('validate needs at least one -f PATH');
   let objects;
@@ -236,13 +215,16 @@ export async function validate(argv: string[], io: CliIo): Promise<number> {
   const config = compileConfig(objects, { gatewayClassName: values['gateway-class'], controllerName: values['controller-name'], version: 1 });
   const errors = config.issues.filter((i) => i.severity === 'error');
   for (const issue of config.issues) io.stderr(`${issue.severity}: ${formatIssue(issue)}\n`);
-  if (errors.length > 0) return 1;
-  io.stdout(`${objects.length} resource(s) valid\n`);
+  const notAccepted = notAcceptedConditions(config);
+  const strict = values.strict === true;
+  for (const n of notAccepted) io.stderr(`${strict ? 'error' : 'warning'}: ${formatNotAccepted(n)}\n`);
+  if (errors.length > 0 || (strict && notAccepted.length > 0)) return 1;
+  io.stdout(`${objects.length} resource(s) valid${notAccepted.length === 0 ? '' : `; ${notAccepted.length} status condition(s) not fully accepted`}\n`);
   return 0;
 }
 
 export async function mockProvider(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '11434' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const { values } = parseArgs({ args: argv, options: MOCK_PROVIDER_OPTIONS });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const { server, url } = await startMockProvider(values.host, port);

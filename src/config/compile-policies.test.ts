@@ -111,3 +111,15 @@ test('TrafficPolicy fields are validated as the API does, with their paths', () 
   const target = matchedTarget(c);
   assert.match(target?.kind === 'unresolved' ? target.error.message : '', /TrafficPolicy infra\/pol \(spec \(invalid/, 'a guard with a typo keeps its route closed, not open');
 });
+
+test('a policy that selects its targets by label (targetSelectors) holds them closed as one naming them would', () => {
+  const labelled = BASE.replace('metadata: {name: chat, namespace: infra}', 'metadata: {name: chat, namespace: infra, labels: {team: a}}').replace('metadata: {name: gw, namespace: infra}', 'metadata: {name: gw, namespace: infra, labels: {tier: edge}}');
+  const settings = '  ai: {promptGuard: {request: {regex: {action: REJECT, builtins: [SSN]}}}}\n';
+  const byRoute = compile(labelled + policy(`  targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {team: a}}]\n${settings}`));
+  assert.equal(matchedTarget(byRoute)?.kind, 'unresolved');
+  assert.match(JSON.stringify(statusOf(byRoute, 'TrafficPolicy', 'pol')), /"name":"gw".*"reason":"Unsupported"/);
+  const byGateway = compile(labelled + policy(`  targetSelectors: [{group: gateway.networking.k8s.io, kind: Gateway, matchLabels: {tier: edge}}]\n${settings}`));
+  assert.equal(matchedTarget(byGateway)?.kind, 'unresolved');
+  const other = compile(labelled + policy(`  targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {team: b}}]\n${settings}`));
+  assert.equal(matchedTarget(other)?.kind, 'pool', 'labels that do not match select nothing');
+});

@@ -16,23 +16,44 @@ const GATEWAY_API = 'gateway.networking.k8s.io';
 export class UnenforcedPolicies {
   private readonly policies: readonly TrafficPolicyResource[];
 
-  constructor(policies: readonly TrafficPolicyResource[]) {
+  /** `gatewayLabels`: a Gateway's labels by namespace/name, for policies that select Gateways by label. */
+  constructor(
+    policies: readonly TrafficPolicyResource[],
+    private readonly gatewayLabels: (key: string) => Readonly<Record<string, string>> | undefined = () => undefined,
+  ) {
     this.policies = policies.filter((p) => p.settings.length > 0);
   }
 
   /** The first such policy applying to a route, if any. */
   applyingTo(route: HTTPRouteResource): TrafficPolicyResource | undefined {
-    return this.policies.find((p) => targetsRoute(p, route));
+    return this.policies.find((p) => targetsRoute(p, route, this.gatewayLabels));
   }
 }
 
-function targetsRoute(policy: TrafficPolicyResource, route: HTTPRouteResource): boolean {
+/** The Gateways a route names as parents, as namespace/name. */
+function parentGateways(route: HTTPRouteResource): string[] {
+  return route.parentRefs.filter((p) => p.group === GATEWAY_API && p.kind === 'Gateway').map((p) => `${p.namespace}/${p.name}`);
+}
+
+function labelsMatch(labels: Readonly<Record<string, string>> | undefined, wanted: Readonly<Record<string, string>>): boolean {
+  return labels !== undefined && Object.entries(wanted).every(([k, v]) => labels[k] === v);
+}
+
+/** By name (targetRefs) or by label (targetSelectors), the route itself or one of its parent Gateways, in the policy's namespace. */
+function targetsRoute(policy: TrafficPolicyResource, route: HTTPRouteResource, gatewayLabels: (key: string) => Readonly<Record<string, string>> | undefined): boolean {
   const ns = policy.meta.namespace;
-  return policy.targetRefs.some(
-    (t) =>
-      t.group === GATEWAY_API &&
-      ((t.kind === 'HTTPRoute' && ns === route.meta.namespace && t.name === route.meta.name) ||
-        (t.kind === 'Gateway' && route.parentRefs.some((p) => p.kind === 'Gateway' && p.namespace === ns && p.name === t.name))),
+  const parents = parentGateways(route).filter((key) => key.startsWith(`${ns}/`));
+  const byRef = policy.targetRefs.some(
+    (t) => t.group === GATEWAY_API && ((t.kind === 'HTTPRoute' && ns === route.meta.namespace && t.name === route.meta.name) || (t.kind === 'Gateway' && parents.includes(`${ns}/${t.name}`))),
+  );
+  return (
+    byRef ||
+    policy.targetSelectors.some(
+      (s) =>
+        s.group === GATEWAY_API &&
+        ((s.kind === 'HTTPRoute' && ns === route.meta.namespace && labelsMatch(route.meta.labels, s.matchLabels)) ||
+          (s.kind === 'Gateway' && parents.some((key) => labelsMatch(gatewayLabels(key), s.matchLabels)))),
+    )
   );
 }
 
@@ -65,6 +86,7 @@ export function trafficPolicyStatus(
 ): { ancestors: PolicyAncestor[] } {
   const gen = policy.meta.generation;
   const reached = new Set<string>();
+  for (const route of routes) if (targetsRoute({ ...policy, targetRefs: [] }, route, (key) => ourGateways.get(key)?.meta.labels)) for (const key of parentGateways(route)) reached.add(key);
   for (const t of policy.targetRefs) {
     if (t.group !== GATEWAY_API) continue;
     if (t.kind === 'Gateway') reached.add(`${policy.meta.namespace}/${t.name}`);

@@ -134,7 +134,8 @@ export function compileConfig(objects: readonly SourcedObject[], options: Compil
   });
   const namespaceLabels = new Map(of('Namespace').map((l) => [l.resource.meta.name, l.resource.meta.labels]));
   const policies = of('TrafficPolicy').map((l) => l.resource);
-  const unenforced = new UnenforcedPolicies([...policies, ...invalidPolicies]);
+  const gatewayLabels = new Map(of('Gateway').map((l) => [`${l.resource.meta.namespace}/${l.resource.meta.name}`, l.resource.meta.labels]));
+  const unenforced = new UnenforcedPolicies([...policies, ...invalidPolicies], (key) => gatewayLabels.get(key));
   const routeParents = new Map<Loaded, RouteStatusParent[]>();
   for (const l of of('HTTPRoute')) {
     const route: HTTPRouteResource = l.resource;

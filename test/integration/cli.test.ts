@@ -71,6 +71,16 @@ describe('serve + apply, the seed step by step', () => {
       assert.match(yaml.stdout, /kind: Backend[\s\S]*inline: '\[redacted\]'[\s\S]*status:[\s\S]*reason: Accepted/);
       const routes = await cli(['get', 'httproute', '-o', 'wide', '--admin-address', gw.admin]).done;
       assert.match(routes.stdout, /openai\s+True\s+apply/);
+      // A kind by its plural (from the kind table), its name, or kubectl's short name.
+      const gateways = await cli(['get', 'gateways', '-n', 'kgateway-system', '--admin-address', gw.admin]).done;
+      assert.equal(gateways.code, 0, gateways.stderr);
+      assert.match(gateways.stdout, /^NAMESPACE\s+NAME\s+ACCEPTED\nkgateway-system\s+ai-gateway\s+True\n$/);
+      assert.equal((await cli(['get', 'gtw', '-n', 'kgateway-system', '--admin-address', gw.admin]).done).stdout, gateways.stdout);
+      const gateway = await cli(['get', 'gateway', 'ai-gateway', '-n', 'kgateway-system', '-o', 'json', '--admin-address', gw.admin]).done;
+      assert.equal(gateway.code, 0, gateway.stderr);
+      assert.match(gateway.stdout, /"kind": "Gateway"[\s\S]*"type": "Programmed"/);
+      const httproutes = await cli(['get', 'httproutes', '--admin-address', gw.admin]).done;
+      assert.match(httproutes.stdout, /^NAMESPACE\s+NAME\s+ACCEPTED\nkgateway-system\s+openai\s+True\n$/);
       const deleted = await cli(['delete', 'backend', 'openai', '-n', 'kgateway-system', '--admin-address', gw.admin]).done;
       assert.equal(deleted.stdout.trim(), 'backend/openai deleted');
       assert.equal((await seedCurl(gw.url)).status, 500, 'the route now points at a missing Backend');

@@ -35,6 +35,8 @@ export interface KindInfo {
   versions: readonly string[];
   /** The resource name in API paths, and what kubectl accepts besides the kind. */
   plural: string;
+  /** kubectl's abbreviations, as the kind's CRD (or kubectl, for core kinds) defines them. */
+  shortNames?: readonly string[];
   namespaced: boolean;
   read: (root: FieldReader) => Resource | undefined;
   /** The fields of the status subresource this gateway writes in Kubernetes mode (none: it writes no status). */
@@ -48,18 +50,18 @@ export interface KindInfo {
  * mode, whose status is written back, and how `get`/`delete` name a kind all come from here.
  */
 export const KINDS: readonly KindInfo[] = [
-  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gatewayclasses', namespaced: false, read: readGatewayClass, status: ['conditions'] },
-  { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true, read: readGateway, status: ['addresses', 'conditions', 'listeners'] },
+  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gatewayclasses', shortNames: ['gc'], namespaced: false, read: readGatewayClass, status: ['conditions'] },
+  { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gateways', shortNames: ['gtw'], namespaced: true, read: readGateway, status: ['addresses', 'conditions', 'listeners'] },
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true, read: readHttpRoute, status: ['parents'] },
-  { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', versions: ['v1beta1', 'v1'], plural: 'referencegrants', namespaced: true, read: readReferenceGrant },
+  { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', versions: ['v1beta1', 'v1'], plural: 'referencegrants', shortNames: ['refgrant'], namespaced: true, read: readReferenceGrant },
   { kind: 'Backend', group: 'gateway.kgateway.dev', versions: ['v1alpha1'], plural: 'backends', namespaced: true, read: readBackend, status: ['conditions'] },
   { kind: 'TrafficPolicy', group: 'gateway.kgateway.dev', versions: ['v1alpha1'], plural: 'trafficpolicies', namespaced: true, read: readTrafficPolicy, status: ['ancestors'] },
   { kind: 'Secret', group: '', versions: ['v1'], plural: 'secrets', namespaced: true, read: readSecret },
-  { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true, read: readService },
-  { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false, read: readNamespace },
+  { kind: 'Service', group: '', versions: ['v1'], plural: 'services', shortNames: ['svc'], namespaced: true, read: readService },
+  { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', shortNames: ['ns'], namespaced: false, read: readNamespace },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', namespaced: true, read: readEndpointSlice },
-  { kind: 'BackendTLSPolicy', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3'], plural: 'backendtlspolicies', namespaced: true, read: readBackendTlsPolicy, optional: true },
-  { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, read: readConfigMap },
+  { kind: 'BackendTLSPolicy', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3'], plural: 'backendtlspolicies', shortNames: ['btlspolicy'], namespaced: true, read: readBackendTlsPolicy, optional: true },
+  { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', shortNames: ['cm'], namespaced: true, read: readConfigMap },
 ];
 
 const BY_KIND = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));

@@ -9,10 +9,18 @@ export interface PolicyTargetRef {
   sectionName: string | undefined;
 }
 
+/** kgateway's `targetSelectors[]`: the policy's namespace's resources of a kind whose labels include these. */
+export interface PolicyTargetSelector {
+  group: string;
+  kind: string;
+  matchLabels: Readonly<Record<string, string>>;
+}
+
 export interface TrafficPolicyResource {
   kind: 'TrafficPolicy';
   meta: ObjectMeta;
   targetRefs: readonly PolicyTargetRef[];
+  targetSelectors: readonly PolicyTargetSelector[];
   /** The spec fields that ask for behaviour (ai, rateLimit, …), as `spec.<field>` paths. */
   settings: readonly string[];
 }
@@ -33,10 +41,14 @@ export function readTrafficPolicy(root: FieldReader): TrafficPolicyResource {
       sectionName: t.optionalString('sectionName', { minLength: 1 }),
     };
   });
+  const targetSelectors = spec.array('targetSelectors', { max: 16 }).map((item): PolicyTargetSelector => {
+    const t = new FieldReader(item.value, item.path, root.errors);
+    return { group: t.string('group') ?? '', kind: t.string('kind', { minLength: 1 }) ?? '', matchLabels: t.stringMap('matchLabels') };
+  });
   if (spec.has('ai')) readAiPolicy(spec.object('ai'));
   if (spec.has('rateLimit')) readLocalRateLimit(spec.object('rateLimit'));
   const settings = spec.unknownFields(TARGETING).map((f) => spec.child(f));
-  return { kind: 'TrafficPolicy', meta, targetRefs, settings };
+  return { kind: 'TrafficPolicy', meta, targetRefs, targetSelectors, settings };
 }
 
 function readAiPolicy(ai: FieldReader): void {
