@@ -8,6 +8,7 @@ import { SseUsageTap, type UsageReading } from './usage.js';
 /** The longest line followed; the SSE reader's event limit, in bytes of UTF-8 at most 3 per character. */
 const MAX_LINE_BYTES = 24 * 1024 * 1024;
 const LINE_END = Buffer.from('\n');
+const EVENT_END = Buffer.from('\n\n');
 const EMPTY = Buffer.alloc(0);
 
 function bytesToText(bytes: Buffer | string): string {
@@ -97,17 +98,28 @@ export class PassStream implements StreamProcessor {
   /** Whole lines: read, and passed on unless one is broken. */
   private take(lines: Buffer): Buffer | string {
     this.watch.push(lines);
-    if (this.parser !== undefined) {
-      try {
-        this.classify(this.parser.push(lines));
-      } catch {
-        this.fail(502, 'the provider sent a stream event too large to follow');
-      }
-    }
+    if (this.parser !== undefined) this.parse(lines);
     const bad = this.watch.malformed;
     if (bad === undefined || this.failedWith !== undefined) return lines;
     const at = lines.indexOf(bad);
     return this.broken(lines.subarray(0, Math.max(0, at)), 'the provider sent a stream event that is not JSON');
+  }
+
+  /**
+   * Events are read only until the answer begins, one at a time: a read that brought the whole
+   * stream (a provider that writes it at once) is not parsed past its first content.
+   */
+  private parse(lines: Buffer): void {
+    for (let at = 0; this.parser !== undefined && this.failedWith === undefined && at < lines.length; ) {
+      const blank = lines.indexOf(EVENT_END, at);
+      const end = blank === -1 ? lines.length : blank + EVENT_END.length;
+      try {
+        this.classify(this.parser.push(lines.subarray(at, end)));
+      } catch {
+        this.fail(502, 'the provider sent a stream event too large to follow');
+      }
+      at = end;
+    }
   }
 
   /** What the client gets of a stream that broke: the lines before the break, then the error event (once the answer began). */

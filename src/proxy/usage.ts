@@ -128,7 +128,11 @@ export class SseUsageTap implements UsageTap {
 
   /** One line of the stream (without its line end). */
   protected line(line: string): void {
-    if (!line.startsWith('data:') || !(line.includes('"usage"') || line.includes('"usageMetadata"')) || line.includes('"usage":null')) return;
+    if (!line.startsWith('data:')) return;
+    // One scan per line: `"usage"` and `"usageMetadata"` both start `"usage`, and a chunk's
+    // `"usage":null` (OpenAI's, with include_usage) carries nothing.
+    const at = line.indexOf('"usage');
+    if (at === -1 || line.startsWith('"usage":null', at)) return;
     try {
       this.current = readEvent(JSON.parse(line.slice(5)), this.current);
     } catch {

@@ -65,23 +65,44 @@ export class SseParser {
     let start = 0;
     if (this.afterCr && text.charCodeAt(0) === 10) start = 1;
     this.afterCr = false;
+    // Nearly every stream ends its lines with \n alone: those are found natively.
+    start = text.indexOf('\r', start) === -1 ? this.lfLines(text, start, out) : this.anyLines(text, start, out);
+    this.line += text.slice(start);
+    if (this.size + this.line.length > MAX_EVENT_CHARS) throw new SseEventTooLarge();
+    return out;
+  }
+
+  /** The lines of text ended by \n; returns where the unfinished one starts. */
+  private lfLines(text: string, from: number, out: SseEvent[]): number {
+    let start = from;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.lineEnded(this.line + text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    return start;
+  }
+
+  /** The lines of text ended by \n, \r\n or \r; returns where the unfinished one starts. */
+  private anyLines(text: string, from: number, out: SseEvent[]): number {
+    let start = from;
     for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       const line = this.line + text.slice(start, i);
-      this.line = '';
       if (c === 13) {
         if (i + 1 === text.length) this.afterCr = true;
         else if (text.charCodeAt(i + 1) === 10) i++;
       }
       start = i + 1;
-      if (line === '') {
-        if (this.hasData() || this.event !== undefined) out.push(this.take());
-      } else this.field(line);
+      this.lineEnded(line, out);
     }
-    this.line += text.slice(start);
-    if (this.size + this.line.length > MAX_EVENT_CHARS) throw new SseEventTooLarge();
-    return out;
+    return start;
+  }
+
+  private lineEnded(line: string, out: SseEvent[]): void {
+    this.line = '';
+    if (line !== '') this.field(line);
+    else if (this.hasData() || this.event !== undefined) out.push(this.take());
   }
 
   private field(line: string): void {
