@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailoverLatency } from './failover-latency.js';
+import type { FailoverOverhead } from './failover-overhead.js';
 import type { HostileBodies } from './hostile-bodies.js';
 import type { WrkResult } from './wrk.js';
 
@@ -100,8 +101,9 @@ export function medianOutcomes(rounds: Outcome[][]): Outcome[] {
   });
 }
 
-export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string, extra: { failover?: FailoverLatency | undefined; hostile?: HostileBodies | undefined } = {}): void {
+export function report(results: Outcome[], meta: Record<string, unknown>, outDir: string, extra: { failover?: FailoverLatency | undefined; overhead?: FailoverOverhead | undefined; hostile?: HostileBodies | undefined } = {}): void {
   const latency = extra.failover;
+  const overhead = extra.overhead;
   const hostile = extra.hostile;
   const by = (n: string): Outcome | undefined => results.find((r) => r.name === n && r.status === 'ok');
   const noisy = (n: string): boolean => (by(n)?.otherCpu ?? 0) > NOISY;
@@ -140,6 +142,11 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
     console.log(`    (one connection, medians: ${latency.failoverMs.toFixed(3)} ms failing over, ${latency.plainMs.toFixed(3)} ms one provider, ${latency.refusedConnectMs.toFixed(3)} ms the refused connect)`);
   }
 
+  if (overhead !== undefined) {
+    const ok = overhead.cpuRatio <= FAILOVER_CPU_TARGET ? 'OK' : 'ABOVE TARGET';
+    console.log(`  ${'gateway-failover/gateway A/B CPU/req'.padEnd(LABEL_WIDTH)} ${overhead.cpuRatio.toFixed(3)}   target <= ${FAILOVER_CPU_TARGET}: ${ok}`);
+    console.log(`    (both up at once, wrk alternating; req/s ${overhead.rpsRatio.toFixed(3)}, per block ${overhead.blocks.join(', ')})`);
+  }
   if (hostile !== undefined) {
     for (const name of ['refused', 'forwarded'] as const) {
       const p = hostile[name];
@@ -150,7 +157,7 @@ export function report(results: Outcome[], meta: Record<string, unknown>, outDir
   }
 
   mkdirSync(outDir, { recursive: true });
-  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog }, failoverLatency: latency ?? null, hostileBodies: hostile ?? null };
+  const json = { ...meta, scenarios: results, ratios, peakRssMb: { gateway: peak, 'gateway+accesslog': peakLog }, failoverLatency: latency ?? null, failoverOverhead: overhead ?? null, hostileBodies: hostile ?? null };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log('\nwritten: bench/results/latest.json');
 }

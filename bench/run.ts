@@ -19,6 +19,7 @@ import type { Target, Workload } from './targets.js';
 import { BENCH, direct, gateway, nginx, POST, POST_STREAM, probe, referenceHop, ROOT, tsxScript } from './targets.js';
 import { runWrk } from './wrk.js';
 import { failoverLatency } from './failover-latency.js';
+import { failoverOverhead } from './failover-overhead.js';
 import { hostileBodies } from './hostile-bodies.js';
 
 const CFG = {
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     rounds.push(results);
   }
   const latency = interrupted ? undefined : await failoverLatency(upstreamPort);
+  const overhead = interrupted ? undefined : await failoverOverhead(upstreamPort);
   const hostile = interrupted ? undefined : await hostileBodies(upstreamPort);
   const results = medianOutcomes(rounds);
   const headline = rounds.map((r) => {
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
   if (interrupted) return;
 
   const meta = { date: new Date().toISOString(), machine: { cores: cpus().length, node: process.version, otherCpuBefore: busyBefore ?? null }, config: CFG };
-  report(results, meta, join(BENCH, 'results'), { failover: latency, hostile });
+  report(results, meta, join(BENCH, 'results'), { failover: latency, overhead, hostile });
 }
 
 // Nothing started here may outlive the run: normal end, error, or Ctrl-C.
