@@ -7,7 +7,7 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { freePort } from './procs.js';
-import { BODY, gateway, type Target } from './targets.js';
+import { BODY, besideFailover } from './targets.js';
 
 export interface FailoverLatency {
   /** Median of a request through the one-provider gateway, ms. */
@@ -24,13 +24,8 @@ const BLOCKS = 10;
 const PER_BLOCK = 100;
 const WARMUP = 300;
 
-export async function failoverLatency(upstreamPort: number): Promise<FailoverLatency | undefined> {
-  process.stdout.write('  failover latency          ');
-  let plain: Target | undefined;
-  let failing: Target | undefined;
-  try {
-    plain = await gateway(upstreamPort, 'warn');
-    failing = await gateway(upstreamPort, 'warn', { failover: 'connect-error' });
+export function failoverLatency(upstreamPort: number): Promise<FailoverLatency | undefined> {
+  return besideFailover('failover latency', upstreamPort, 'connect-error', async (plain, failing) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (const t of [plain, failing]) for (let i = 0; i < WARMUP; i++) await timed(t.url, agent);
     const times: { plain: number[]; failover: number[] } = { plain: [], failover: [] };
@@ -40,17 +35,10 @@ export async function failoverLatency(upstreamPort: number): Promise<FailoverLat
     }
     agent.destroy();
     const refused = await refusedConnects();
-    const result = { plainMs: median(times.plain), failoverMs: median(times.failover), refusedConnectMs: median(refused) };
-    const out = { ...result, addedMs: result.failoverMs - result.plainMs - result.refusedConnectMs };
-    process.stdout.write(`${out.addedMs.toFixed(3)} ms added\n`);
-    return out;
-  } catch (e) {
-    process.stdout.write(`FAILED\n${e instanceof Error ? e.message : String(e)}\n`);
-    return undefined;
-  } finally {
-    await plain?.stop();
-    await failing?.stop();
-  }
+    const medians = { plainMs: median(times.plain), failoverMs: median(times.failover), refusedConnectMs: median(refused) };
+    const result = { ...medians, addedMs: medians.failoverMs - medians.plainMs - medians.refusedConnectMs };
+    return { result, line: `${result.addedMs.toFixed(3)} ms added` };
+  });
 }
 
 function timed(url: string, agent: Agent): Promise<number> {

@@ -4,7 +4,7 @@
  * blocks, so both see the same machine (run one after the other, the pair picked up whatever
  * the machine did in between). Summed req/s and CPU per request of each.
  */
-import { POST, gateway, type Target } from './targets.js';
+import { besideFailover, POST, type Target } from './targets.js';
 import { watchCpu } from './cpu.js';
 import { runWrk } from './wrk.js';
 
@@ -19,13 +19,8 @@ export interface FailoverOverhead {
 const BLOCKS = 4;
 const BLOCK_S = 4;
 
-export async function failoverOverhead(upstreamPort: number): Promise<FailoverOverhead | undefined> {
-  process.stdout.write('  failover A/B              ');
-  let plain: Target | undefined;
-  let failing: Target | undefined;
-  try {
-    plain = await gateway(upstreamPort, 'warn');
-    failing = await gateway(upstreamPort, 'warn', { failover: 'healthy' });
+export function failoverOverhead(upstreamPort: number): Promise<FailoverOverhead | undefined> {
+  return besideFailover('failover A/B', upstreamPort, 'healthy', async (plain, failing) => {
     const run = async (t: Target, durationS: number): Promise<{ requests: number; rps: number; cpuMs: number }> => {
       const cpu = watchCpu(t.pid);
       const r = await runWrk({ url: t.url, script: POST.script, connections: 32, threads: 2, durationS });
@@ -50,18 +45,11 @@ export async function failoverOverhead(upstreamPort: number): Promise<FailoverOv
       }
       blocks.push(f.rps / p.rps);
     }
-    const out = {
+    const result = {
       rpsRatio: sum.failover.rps / sum.plain.rps,
       cpuRatio: sum.failover.cpuMs / sum.failover.requests / (sum.plain.cpuMs / sum.plain.requests),
       blocks: blocks.map((b) => Math.round(b * 1000) / 1000),
     };
-    process.stdout.write(`${out.rpsRatio.toFixed(3)} req/s, ${out.cpuRatio.toFixed(3)} CPU/req\n`);
-    return out;
-  } catch (e) {
-    process.stdout.write(`FAILED\n${e instanceof Error ? e.message : String(e)}\n`);
-    return undefined;
-  } finally {
-    await plain?.stop();
-    await failing?.stop();
-  }
+    return { result, line: `${result.rpsRatio.toFixed(3)} req/s, ${result.cpuRatio.toFixed(3)} CPU/req` };
+  });
 }

@@ -283,6 +283,34 @@ spec:
 `;
 }
 
+/**
+ * A one-provider gateway and a failover one, both up, for one measurement after the rounds:
+ * prints its label and then its line (or FAILED, and gives undefined), and stops both.
+ */
+export async function besideFailover<T>(
+  label: string,
+  upstreamPort: number,
+  failover: NonNullable<GatewayOptions['failover']>,
+  measure: (plain: Target, failing: Target) => Promise<{ result: T; line: string }>,
+): Promise<T | undefined> {
+  process.stdout.write(`  ${label.padEnd(26)}`);
+  let plain: Target | undefined;
+  let failing: Target | undefined;
+  try {
+    plain = await gateway(upstreamPort, 'warn');
+    failing = await gateway(upstreamPort, 'warn', { failover });
+    const { result, line } = await measure(plain, failing);
+    process.stdout.write(`${line}\n`);
+    return result;
+  } catch (e) {
+    process.stdout.write(`FAILED\n${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  } finally {
+    await plain?.stop();
+    await failing?.stop();
+  }
+}
+
 function staticManifests(upstreamPort: number): string {
   return `---
 apiVersion: gateway.kgateway.dev/v1alpha1

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
-import { aiBackend, GATEWAY, route } from '../support/manifests.js';
+import { aiBackend, GATEWAY, llmBackend, route } from '../support/manifests.js';
 
 // What a client may not make the gateway do with the operator's key: call methods and paths the
 // Backend does not serve, pass something that is not a key as one, or pick the operator's
@@ -12,25 +12,13 @@ import { aiBackend, GATEWAY, route } from '../support/manifests.js';
 let fake: FakeProvider;
 let gw: RunningGateway;
 
-const passthrough = (port: number): string => `apiVersion: gateway.kgateway.dev/v1alpha1
-kind: Backend
-metadata: {name: pass, namespace: kgateway-system}
-spec:
-  type: AI
-  ai:
-    llm:
-      host: 127.0.0.1
-      port: ${port}
-      openai: {authToken: {kind: Passthrough}}
-`;
-
 before(async () => {
   fake = await startFakeProvider();
   gw = await startGateway({
     files: {
       'gateway.yaml': GATEWAY,
       'inline.yaml': aiBackend('inline', { port: fake.port, token: 'sk-operator' }) + '---\n' + route('inline', '/openai', 'inline'),
-      'pass.yaml': passthrough(fake.port) + '---\n' + route('pass', '/pass', 'pass'),
+      'pass.yaml': llmBackend('pass', fake.port, 'openai: {authToken: {kind: Passthrough}}') + '---\n' + route('pass', '/pass', 'pass'),
     },
   });
 });

@@ -2,24 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
-import { aiBackend, GATEWAY, route } from '../support/manifests.js';
+import { aiBackend, GATEWAY, llmBackend, route } from '../support/manifests.js';
 
 // What the gateway reads of a request body, what it refuses to read, and what it sends on.
 
 let fake: FakeProvider;
 let gw: RunningGateway;
-
-const anthropic = (port: number): string => `apiVersion: gateway.kgateway.dev/v1alpha1
-kind: Backend
-metadata: {name: claude, namespace: kgateway-system}
-spec:
-  type: AI
-  ai:
-    llm:
-      host: 127.0.0.1
-      port: ${port}
-      anthropic: {authToken: {kind: Inline, inline: sk-ant}, model: claude-x}
-`;
 
 before(async () => {
   fake = await startFakeProvider();
@@ -28,7 +16,7 @@ before(async () => {
       'gateway.yaml': GATEWAY,
       'pinned.yaml': aiBackend('pinned', { port: fake.port, model: 'gpt-pinned' }) + '---\n' + route('pinned', '/pinned', 'pinned'),
       'open.yaml': aiBackend('open', { port: fake.port }) + '---\n' + route('open', '/open', 'open'),
-      'claude.yaml': anthropic(fake.port) + '---\n' + route('claude', '/claude', 'claude'),
+      'claude.yaml': llmBackend('claude', fake.port, 'anthropic: {authToken: {kind: Inline, inline: sk-ant}, model: claude-x}') + '---\n' + route('claude', '/claude', 'claude'),
     },
   });
 });

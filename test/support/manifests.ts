@@ -23,6 +23,21 @@ spec:
 `;
 }
 
+/** An AI Backend on a local port with any provider block (`anthropic: {authToken: …}`), in the v2.1 shape. */
+export function llmBackend(name: string, port: number, provider: string): string {
+  return `apiVersion: gateway.kgateway.dev/v1alpha1
+kind: Backend
+metadata: {name: ${name}, namespace: kgateway-system}
+spec:
+  type: AI
+  ai:
+    llm:
+      host: 127.0.0.1
+      port: ${port}
+      ${provider}
+`;
+}
+
 export function route(name: string, prefix: string, backend: string): string {
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
