@@ -8,23 +8,14 @@ spec:
   listeners: [{name: http, protocol: HTTP, port: 8080}]
 `;
 
+/** An OpenAI Backend with an Inline key (and the Backend's model, when given). */
 export function aiBackend(name: string, opts: { port: number; host?: string; model?: string; token?: string }): string {
   const model = opts.model === undefined ? '' : `, model: ${opts.model}`;
-  return `apiVersion: gateway.kgateway.dev/v1alpha1
-kind: Backend
-metadata: {name: ${name}, namespace: kgateway-system}
-spec:
-  type: AI
-  ai:
-    llm:
-      host: ${opts.host ?? '127.0.0.1'}
-      port: ${opts.port}
-      openai: {authToken: {kind: Inline, inline: ${opts.token ?? 'sk-test'}}${model}}
-`;
+  return llmBackend(name, opts.port, `openai: {authToken: {kind: Inline, inline: ${opts.token ?? 'sk-test'}}${model}}`, opts.host);
 }
 
-/** An AI Backend on a local port with any provider block (`anthropic: {authToken: …}`), in the v2.1 shape. */
-export function llmBackend(name: string, port: number, provider: string): string {
+/** An AI Backend on a port with any provider block (`anthropic: {authToken: …}`). */
+export function llmBackend(name: string, port: number, provider: string, host = '127.0.0.1'): string {
   return `apiVersion: gateway.kgateway.dev/v1alpha1
 kind: Backend
 metadata: {name: ${name}, namespace: kgateway-system}
@@ -32,7 +23,7 @@ spec:
   type: AI
   ai:
     llm:
-      host: 127.0.0.1
+      host: ${host}
       port: ${port}
       ${provider}
 `;
